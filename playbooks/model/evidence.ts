@@ -181,6 +181,8 @@ export interface Symptom {
  */
 export interface Evidence {
   target: Target;
+  /** When the evidence was gathered (ISO-8601): checks judge "recent" against this, never the clock. */
+  observedAt: string;
   symptom?: Symptom;
   clientPod?: Gathered<Pod>;
   clientNode?: Gathered<Node>;
@@ -212,4 +214,4 @@ export interface Evidence {
   askedName?: Gathered<AskedName>;
 }
 
-export type EvidenceKey = Exclude<keyof Evidence, 'target' | 'symptom'>;
+export type EvidenceKey = Exclude<keyof Evidence, 'target' | 'symptom' | 'observedAt'>;
