@@ -1,0 +1,46 @@
+/**
+ * Approximate distinct counting in fixed memory (HyperLogLog, 2^12 registers, ~1.6% error), so
+ * "how many different names failed" stays bounded however many distinct names a log holds.
+ */
+const P = 12;
+const M = 1 << P;
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  // Final avalanche (murmur3 fmix32) so the low bits used for the register index are well mixed.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export class DistinctCounter {
+  private readonly registers = new Uint8Array(M);
+
+  add(value: string): void {
+    const h = fnv1a(value);
+    const index = h & (M - 1);
+    const rest = h >>> P;
+    const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) - P + 1;
+    if (rank > (this.registers[index] ?? 0)) this.registers[index] = rank;
+  }
+
+  estimate(): number {
+    let sum = 0;
+    let zeros = 0;
+    for (const r of this.registers) {
+      sum += 2 ** -r;
+      if (r === 0) zeros++;
+    }
+    const alpha = 0.7213 / (1 + 1.079 / M);
+    const raw = (alpha * M * M) / sum;
+    // Small-range correction: linear counting is exact-ish while registers are still empty.
+    return Math.round(raw <= 2.5 * M && zeros > 0 ? M * Math.log(M / zeros) : raw);
+  }
+}
