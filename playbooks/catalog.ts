@@ -59,3 +59,8 @@ export type VerdictId = CheckId | typeof HEALTHY | typeof INCONCLUSIVE;
 export function isCause(id: CheckId): boolean {
   return CATALOG[id].kind === 'cause';
 }
+
+/** Whether a verdict names a fault (a cause row), as opposed to healthy or inconclusive. */
+export function isFaultVerdict(id: string): boolean {
+  return id in CATALOG && CATALOG[id as CheckId].kind === 'cause';
+}

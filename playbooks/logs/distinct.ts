@@ -21,7 +21,17 @@ function fnv1a(s: string): number {
 }
 
 export class DistinctCounter {
-  private readonly registers = new Uint8Array(M);
+  readonly registers: Uint8Array;
+
+  constructor(registers?: Uint8Array) {
+    this.registers = registers && registers.length === M ? registers : new Uint8Array(M);
+  }
+
+  /** Folds another counter in: the union's estimate (registers take the maximum). */
+  merge(other: Uint8Array): void {
+    for (let i = 0; i < M; i++)
+      if ((other[i] ?? 0) > (this.registers[i] ?? 0)) this.registers[i] = other[i] ?? 0;
+  }
 
   add(value: string): void {
     const h = fnv1a(value);

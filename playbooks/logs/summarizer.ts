@@ -1,13 +1,15 @@
 /**
  * Streams a CoreDNS log into a LogSummary with bounded memory: counters, a capped table of the
  * most frequent failing names (Misra-Gries), capped events per kind, capped minute buckets.
- * Feed it Buffers of any size (`push`), then `end()`. Lines are decoded as latin1 so string
- * offsets are byte offsets and decoding can never fail; excerpts are re-decoded as UTF-8.
+ * Feed it Buffers of any size (`push`), then `end()`; or take `partial()` from several
+ * summarisers over consecutive parts of one log and `mergePartials` them (parallel reading).
+ * Lines are decoded as latin1 so string offsets are byte offsets and decoding can never fail;
+ * excerpts are re-decoded as UTF-8.
  */
 import { DistinctCounter } from './distinct.js';
 import { newQueryScan, scanQueryLine } from './fast-query.js';
 import { clfToIso, type ParsedLine, parseLine } from './line.js';
-import { nameClassifier } from './names.js';
+import { NAME_CLASSES, nameClassifier } from './names.js';
 import type {
   CodeCounts,
   FailedName,
@@ -26,10 +28,24 @@ export interface SummarizerOptions {
   source?: string;
 }
 
+/** What one summariser saw: mergeable with the partials of the parts that follow it. */
+export interface PartialSummary {
+  summary: LogSummary;
+  /** Every tracked failing name (up to the tracking cap), not only the top ones. */
+  failed: FailedName[];
+  registers: Uint8Array;
+}
+
 const MAX_FAILED_NAMES = 2000;
+const TOP_FAILED_NAMES = 100;
 const EVENTS_PER_KIND = 10;
 const MAX_MINUTES = 1440;
 const MAX_UPSTREAMS = 64;
+/** Counter rows: the rcodes in this order, then "no response". */
+const RCODES: readonly Rcode[] = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'FORMERR', 'NOTIMP', 'OTHER'];
+const NO_RESPONSE = RCODES.length;
+const [NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, OTHER] = [0, 1, 2, 3, 4, 5, 6];
+const EXPANSION = NAME_CLASSES.indexOf('search-expansion');
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
 export function excerpt(latin1: string, max = 300): string {
@@ -40,24 +56,48 @@ export function excerpt(latin1: string, max = 300): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-function zeroCounts(): CodeCounts {
-  return { cluster: 0, 'search-expansion': 0, external: 0 };
+function emptySummary(clusterDomain: string): LogSummary {
+  return {
+    lines: 0,
+    queries: 0,
+    overlong: 0,
+    unknown: 0,
+    binary: 0,
+    clusterDomain,
+    byRcode: {},
+    noResponse: { cluster: 0, 'search-expansion': 0, external: 0 },
+    truncated: 0,
+    queryLogSeen: false,
+    failedNames: [],
+    distinctFailedNames: 0,
+    upstreamErrors: [],
+    events: [],
+    eventsDropped: 0,
+    minutes: [],
+  };
+}
+
+function countsOf(row: Float64Array, r: number): CodeCounts {
+  const at = r * 3;
+  return { cluster: row[at] ?? 0, 'search-expansion': row[at + 1] ?? 0, external: row[at + 2] ?? 0 };
 }
 
 export class LogSummarizer {
   private readonly clusterDomain: string;
-  private readonly classify: (fqdn: string) => NameClass;
+  private readonly classify: (text: string, start: number, end: number) => number;
   private readonly maxLine: number;
   private readonly source: string | undefined;
-  private carry: Buffer | undefined;
+  private readonly s: LogSummary;
   private readonly scan = newQueryScan();
-  private minuteKey = '';
-  /** Where the latest query time sits in the current chunk: made a string once per chunk. */
-  private lastAtLine: [string, number, number] | undefined;
-  private minuteBucket: { ok: number; failed: number } | undefined;
+  /** Responses per rcode row x name class, as plain numbers (keyed objects are slow here). */
+  private readonly codes = new Float64Array((RCODES.length + 1) * 3);
+  private carry: Buffer | undefined;
   private skipping = false;
   private lineNo = 0;
-  private readonly s: LogSummary;
+  private minuteKey = '';
+  private minuteBucket: { ok: number; failed: number } | undefined;
+  /** Where the latest query time sits in the current chunk: made a string once per chunk. */
+  private lastAt: [string, number, number] | undefined;
   private readonly failed = new Map<string, FailedName>();
   private readonly distinctFailed = new DistinctCounter();
   private readonly upstreams = new Map<string, UpstreamErrors>();
@@ -69,38 +109,21 @@ export class LogSummarizer {
     this.classify = nameClassifier(this.clusterDomain);
     this.maxLine = options.maxLineBytes ?? 64 * 1024;
     this.source = options.source;
-    this.s = {
-      lines: 0,
-      queries: 0,
-      overlong: 0,
-      unknown: 0,
-      binary: 0,
-      clusterDomain: this.clusterDomain,
-      byRcode: {},
-      noResponse: zeroCounts(),
-      truncated: 0,
-      queryLogSeen: false,
-      failedNames: [],
-      distinctFailedNames: 0,
-      upstreamErrors: [],
-      events: [],
-      eventsDropped: 0,
-      minutes: [],
-    };
+    this.s = emptySummary(this.clusterDomain);
   }
 
   push(chunk: Buffer): void {
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     const hasNul = buf.indexOf(0) >= 0;
-    // latin1: string offsets are byte offsets, so the string finds lines and the bytes parse them.
+    // latin1: string offsets are byte offsets, and decoding cannot fail on any bytes.
     const text = buf.toString('latin1');
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
       if (this.skipping) this.skipping = false;
-      else this.line(buf, text, start, nl, hasNul);
+      else this.line(text, start, nl, hasNul);
       start = nl + 1;
     }
     this.flushLastTime();
@@ -116,118 +139,109 @@ export class LogSummarizer {
     }
   }
 
-  end(): LogSummary {
+  /** Everything seen so far, for `mergePartials`. Ends the input (a final unterminated line counts). */
+  partial(): PartialSummary {
     const last = this.carry;
-    if (last && !this.skipping) this.line(last, last.toString('latin1'), 0, last.length, last.includes(0));
+    if (last && !this.skipping) {
+      const text = last.toString('latin1');
+      this.line(text, 0, text.length, text.includes('\0'));
+    }
     this.carry = undefined;
     this.flushLastTime();
     const s = this.s;
-    s.failedNames = [...this.failed.values()].sort((a, b) => b.count - a.count).slice(0, 100);
-    s.distinctFailedNames = this.failed.size === 0 ? 0 : Math.max(this.distinctFailed.estimate(), 1);
-    s.upstreamErrors = [...this.upstreams.values()].sort(
-      (a, b) => b.timeouts + b.other - (a.timeouts + a.other),
-    );
+    for (let r = 0; r < RCODES.length; r++) {
+      const c = countsOf(this.codes, r);
+      if (c.cluster + c['search-expansion'] + c.external > 0) s.byRcode[RCODES[r] ?? 'OTHER'] = c;
+    }
+    s.noResponse = countsOf(this.codes, NO_RESPONSE);
+    s.upstreamErrors = [...this.upstreams.values()];
     s.events = [...this.events.values()].flat().sort((a, b) => a.lineNo - b.lineNo);
     s.minutes = [...this.minutes.entries()].map(([minute, c]) => ({ minute, ...c }));
-    return s;
+    return { summary: s, failed: [...this.failed.values()], registers: this.distinctFailed.registers };
   }
 
-  private line(buf: Buffer, text: string, start: number, end: number, maybeBinary: boolean): void {
+  end(): LogSummary {
+    return mergePartials([this.partial()]);
+  }
+
+  private line(text: string, start: number, end: number, maybeBinary: boolean): void {
     this.lineNo++;
     this.s.lines++;
     if (end - start > this.maxLine) {
       this.s.overlong++;
       return;
     }
-    if (end > start && buf[end - 1] === 13) end--;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
     if (end === start) return;
-    if (maybeBinary && buf.indexOf(0, start) < end && buf.indexOf(0, start) >= 0) {
-      this.s.binary++;
-      return;
+    if (maybeBinary) {
+      const nul = text.indexOf('\0', start);
+      if (nul >= 0 && nul < end) {
+        this.s.binary++;
+        return;
+      }
     }
-    if (scanQueryLine(buf, start, end, this.scan)) this.query(buf, text, start, end);
+    if (scanQueryLine(text, start, end, this.scan)) this.query(text, start, end);
     else this.other(parseLine(text.slice(start, end)), text.slice(start, end));
   }
 
   private other(p: ParsedLine, line: string): void {
-    if (p.at) this.seenTime(p.at);
-    switch (p.kind) {
-      case 'upstream-error':
-        this.upstreamError(p, line);
-        break;
-      case 'event':
-        this.event(p, line);
-        break;
-      case 'version':
-        this.s.version = p.version.replace(/^v/, '');
-        break;
-      case 'query':
-      case 'known':
-        break;
-      default:
-        this.s.unknown++;
+    if (p.at) {
+      this.flushLastTime();
+      this.s.firstTime ??= p.at;
+      this.s.lastTime = p.at;
     }
+    if (p.kind === 'upstream-error') this.upstreamError(p, line);
+    else if (p.kind === 'event') this.event(p, line);
+    else if (p.kind === 'version') this.s.version = p.version.replace(/^v/, '');
+    else if (p.kind === 'unknown') this.s.unknown++;
   }
 
-  private flushLastTime(): void {
-    if (!this.lastAtLine) return;
-    const [text, from, to] = this.lastAtLine;
-    const at = this.timeOf(text, from, to);
-    if (at) this.s.lastTime = at;
-    this.lastAtLine = undefined;
-  }
-
-  private seenTime(at: string): void {
-    this.flushLastTime();
-    this.s.firstTime ??= at;
-    this.s.lastTime = at;
-  }
-
-  private query(buf: Buffer, text: string, start: number, end: number): void {
+  private query(text: string, start: number, end: number): void {
     const s = this.s;
     const q = this.scan;
     s.queries++;
     s.queryLogSeen = true;
-    const nameClass = this.classify(text.slice(q.nameStart, q.nameEnd));
-    const noResponse = q.flagsEnd - q.flagsStart === 1 && buf[q.flagsStart] === 45;
-    const rcode = rcodeAt(buf, q.rcodeStart, q.rcodeEnd);
-    if (noResponse) {
-      s.noResponse[nameClass]++;
-    } else {
-      let counts = s.byRcode[rcode];
-      if (!counts) {
-        counts = zeroCounts();
-        s.byRcode[rcode] = counts;
-      }
-      counts[nameClass]++;
-      if (hasFlag(buf, q.flagsStart, q.flagsEnd, 116, 99)) s.truncated++;
-    }
-    const failedHard = noResponse || rcode === 'SERVFAIL' || rcode === 'REFUSED';
-    const tracked = failedHard || (rcode === 'NXDOMAIN' && nameClass !== 'search-expansion');
+    const nameClass = this.classify(text, q.nameStart, q.nameEnd);
+    const noResponse = q.flagsEnd - q.flagsStart === 1 && text.charCodeAt(q.flagsStart) === 45;
+    const rcode = noResponse ? NO_RESPONSE : rcodeAt(text, q.rcodeStart, q.rcodeEnd);
+    const cell = rcode * 3 + nameClass;
+    this.codes[cell] = (this.codes[cell] ?? 0) + 1;
+    if (!noResponse && hasFlag(text, q.flagsStart, q.flagsEnd, 116, 99)) s.truncated++;
+    const failedHard = rcode === NO_RESPONSE || rcode === SERVFAIL || rcode === REFUSED;
+    const tracked = failedHard || (rcode === NXDOMAIN && nameClass !== EXPANSION);
     let at: string | undefined;
     if (q.atStart >= 0) {
-      // Materialise the time only when it matters: a new minute, a failure, or the chunk's last line.
-      const minuteChanged = !sameBytes(buf, q.atStart, this.minuteKey);
+      // Make the time a string only when it matters: a new minute, a failure, or the chunk's last line.
+      const minuteChanged = this.minuteKey === '' || !text.startsWith(this.minuteKey, q.atStart);
       if (minuteChanged || tracked) at = this.timeOf(text, q.atStart, q.atEnd);
       if (minuteChanged && at) this.minuteBucket = this.bucket(at);
-      this.lastAtLine = [text, q.atStart, q.atEnd];
+      this.lastAt = [text, q.atStart, q.atEnd];
       if (this.minuteBucket) {
         if (failedHard) this.minuteBucket.failed++;
         else this.minuteBucket.ok++;
       }
     }
     if (tracked) {
-      const authoritative = !noResponse && hasFlag(buf, q.flagsStart, q.flagsEnd, 97, 97);
+      const authoritative = !noResponse && hasFlag(text, q.flagsStart, q.flagsEnd, 97, 97);
+      const code = noResponse ? 'TIMEOUT' : (RCODES[rcode] ?? 'OTHER');
       const name = text.slice(q.nameStart, q.nameEnd);
       this.failedName(
         name,
-        noResponse ? 'TIMEOUT' : rcode,
-        nameClass,
+        code,
+        NAME_CLASSES[nameClass] ?? 'external',
         authoritative,
         at,
         text.slice(start, end),
       );
     }
+  }
+
+  private flushLastTime(): void {
+    if (!this.lastAt) return;
+    const [text, from, to] = this.lastAt;
+    this.lastAt = undefined;
+    const at = this.timeOf(text, from, to);
+    if (at) this.s.lastTime = at;
   }
 
   private timeOf(text: string, from: number, to: number): string | undefined {
@@ -267,7 +281,7 @@ export class LogSummarizer {
       if (at) known.lastSeen = at;
       return;
     }
-    if (this.failed.size >= MAX_FAILED_NAMES) this.shrinkFailed();
+    if (this.failed.size >= MAX_FAILED_NAMES) shrink(this.failed);
     const entry: FailedName = {
       name: excerpt(name, 260),
       rcode,
@@ -283,20 +297,12 @@ export class LogSummarizer {
     this.failed.set(key, entry);
   }
 
-  /** Misra-Gries step: every count drops by one and the zeros go, so frequent names survive. */
-  private shrinkFailed(): void {
-    for (const [key, entry] of this.failed) {
-      entry.count--;
-      if (entry.count <= 0) this.failed.delete(key);
-    }
-  }
-
   private upstreamError(p: Extract<ParsedLine, { kind: 'upstream-error' }>, line: string): void {
     const key = p.upstream ?? 'unknown';
     let u = this.upstreams.get(key);
     if (!u) {
       if (this.upstreams.size >= MAX_UPSTREAMS) return;
-      u = { upstream: key, timeouts: 0, other: 0, sample: excerpt(line) };
+      u = { upstream: excerpt(key, 60), timeouts: 0, other: 0, sample: excerpt(line) };
       if (p.at) u.firstSeen = p.at;
       this.upstreams.set(key, u);
     }
@@ -310,44 +316,136 @@ export class LogSummarizer {
     if (p.at) e.at = p.at;
     if (p.detail) e.detail = excerpt(p.detail, 200);
     if (this.source) e.source = this.source;
+    this.s.eventCounts ??= {};
+    this.s.eventCounts[p.event] = (this.s.eventCounts[p.event] ?? 0) + 1;
     let list = this.events.get(p.event);
     if (!list) {
       list = [];
       this.events.set(p.event, list);
     }
-    // Keep the first few and always the latest: "did a later reload succeed" needs the last one.
-    if (list.length <= EVENTS_PER_KIND) list.push(e);
-    else {
-      list[EVENTS_PER_KIND] = e;
-      this.s.eventsDropped++;
-    }
+    this.s.eventsDropped += keepFirstAndLatest(list, e);
   }
 }
 
-/** The rcode token at b[start..end) without making a string of it. */
-function rcodeAt(b: Buffer, start: number, end: number): Rcode {
+/** Keeps the first few events of a kind and always the latest ("did a later reload succeed"). */
+function keepFirstAndLatest(list: LogEvent[], e: LogEvent): number {
+  if (list.length <= EVENTS_PER_KIND) {
+    list.push(e);
+    return 0;
+  }
+  list[EVENTS_PER_KIND] = e;
+  return 1;
+}
+
+/** Misra-Gries step: every count drops by one and the zeros go, so frequent names survive. */
+function shrink(failed: Map<string, FailedName>): void {
+  for (const [key, entry] of failed) {
+    entry.count--;
+    if (entry.count <= 0) failed.delete(key);
+  }
+}
+
+function addCounts(into: CodeCounts, c: CodeCounts): void {
+  into.cluster += c.cluster;
+  into['search-expansion'] += c['search-expansion'];
+  into.external += c.external;
+}
+
+/** One summary from the partials of consecutive parts of one log, in order. */
+export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
+  const first = parts[0];
+  const out = emptySummary(first?.summary.clusterDomain ?? 'cluster.local');
+  const failed = new Map<string, FailedName>();
+  const distinct = new DistinctCounter();
+  const upstreams = new Map<string, UpstreamErrors>();
+  const minutes = new Map<string, { ok: number; failed: number }>();
+  const events = new Map<LogEvent['kind'], LogEvent[]>();
+  let lineOffset = 0;
+  for (const { summary: s, failed: names, registers } of parts) {
+    for (const k of [
+      'lines',
+      'queries',
+      'overlong',
+      'unknown',
+      'binary',
+      'truncated',
+      'eventsDropped',
+    ] as const)
+      out[k] += s[k];
+    out.firstTime ??= s.firstTime;
+    if (s.lastTime) out.lastTime = s.lastTime;
+    out.version ??= s.version;
+    out.queryLogSeen ||= s.queryLogSeen;
+    for (const [code, c] of Object.entries(s.byRcode) as [Rcode, CodeCounts][]) {
+      out.byRcode[code] ??= { cluster: 0, 'search-expansion': 0, external: 0 };
+      addCounts(out.byRcode[code], c);
+    }
+    addCounts(out.noResponse, s.noResponse);
+    for (const [kind, n] of Object.entries(s.eventCounts ?? {}) as [LogEvent['kind'], number][]) {
+      out.eventCounts ??= {};
+      out.eventCounts[kind] = (out.eventCounts[kind] ?? 0) + n;
+    }
+    for (const f of names) {
+      const key = `${f.rcode} ${f.name}`;
+      const known = failed.get(key);
+      if (!known) failed.set(key, { ...f });
+      else {
+        known.count += f.count;
+        known.authoritative ||= f.authoritative;
+        if (f.lastSeen) known.lastSeen = f.lastSeen;
+        known.firstSeen ??= f.firstSeen;
+      }
+    }
+    distinct.merge(registers);
+    for (const u of s.upstreamErrors) {
+      const known = upstreams.get(u.upstream);
+      if (!known) upstreams.set(u.upstream, { ...u });
+      else {
+        known.timeouts += u.timeouts;
+        known.other += u.other;
+        if (u.lastSeen) known.lastSeen = u.lastSeen;
+        known.firstSeen ??= u.firstSeen;
+      }
+    }
+    for (const m of s.minutes) {
+      const b = minutes.get(m.minute) ?? { ok: 0, failed: 0 };
+      b.ok += m.ok;
+      b.failed += m.failed;
+      minutes.set(m.minute, b);
+    }
+    for (const e of s.events) {
+      const list = events.get(e.kind) ?? [];
+      events.set(e.kind, list);
+      out.eventsDropped += keepFirstAndLatest(list, { ...e, lineNo: e.lineNo + lineOffset });
+    }
+    lineOffset += s.lines;
+  }
+  out.failedNames = [...failed.values()].sort((a, b) => b.count - a.count).slice(0, TOP_FAILED_NAMES);
+  out.distinctFailedNames = failed.size === 0 ? 0 : Math.max(distinct.estimate(), failed.size > 0 ? 1 : 0);
+  out.upstreamErrors = [...upstreams.values()].sort((a, b) => b.timeouts + b.other - (a.timeouts + a.other));
+  out.events = [...events.values()].flat().sort((a, b) => a.lineNo - b.lineNo);
+  out.minutes = [...minutes.entries()].slice(-MAX_MINUTES).map(([minute, c]) => ({ minute, ...c }));
+  return out;
+}
+
+/** The rcode row of the token at t[start..end), without making a string of it. */
+function rcodeAt(t: string, start: number, end: number): number {
   const len = end - start;
-  const c0 = b[start];
-  const c1 = b[start + 1];
+  const c0 = t.charCodeAt(start);
+  const c1 = t.charCodeAt(start + 1);
   if (c0 === 78 /* N */) {
-    if (len === 7 && c1 === 79) return 'NOERROR';
-    if (len === 8 && c1 === 88) return 'NXDOMAIN';
-    if (len === 6 && c1 === 79) return 'NOTIMP';
-  } else if (c0 === 83 && len === 8) return 'SERVFAIL';
-  else if (c0 === 82 && len === 7) return 'REFUSED';
-  else if (c0 === 70 && len === 7) return 'FORMERR';
-  return 'OTHER';
+    if (len === 7 && c1 === 79) return NOERROR;
+    if (len === 8 && c1 === 88) return NXDOMAIN;
+    if (len === 6 && c1 === 79) return NOTIMP;
+  } else if (c0 === 83 && len === 8) return SERVFAIL;
+  else if (c0 === 82 && len === 7) return REFUSED;
+  else if (c0 === 70 && len === 7) return FORMERR;
+  return OTHER;
 }
 
-/** Whether the comma-joined flags at b[start..end) contain the two-letter flag `c1c2`. */
-function hasFlag(b: Buffer, start: number, end: number, c1: number, c2: number): boolean {
-  for (let i = start; i + 1 < end; i += 3) if (b[i] === c1 && b[i + 1] === c2) return true;
+/** Whether the comma-joined flags at t[start..end) contain the two-letter flag `c1c2`. */
+function hasFlag(t: string, start: number, end: number, c1: number, c2: number): boolean {
+  for (let i = start; i + 1 < end; i += 3)
+    if (t.charCodeAt(i) === c1 && t.charCodeAt(i + 1) === c2) return true;
   return false;
-}
-
-/** Whether b at `from` starts with the ASCII `key` (the current minute, `2026-11-26T09:00`). */
-function sameBytes(b: Buffer, from: number, key: string): boolean {
-  if (key.length === 0) return false;
-  for (let i = 0; i < key.length; i++) if (b[from + i] !== key.charCodeAt(i)) return false;
-  return true;
 }

@@ -97,5 +97,7 @@ export interface LogSummary {
   events: LogEvent[];
   /** Events dropped after the per-kind cap (the first and the last of each kind are always kept). */
   eventsDropped: number;
+  /** How many events of each kind the log held, kept or not. */
+  eventCounts?: Partial<Record<LogEvent['kind'], number>>;
   minutes: MinuteBucket[];
 }

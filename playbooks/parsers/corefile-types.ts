@@ -5,6 +5,11 @@ export interface Corefile {
   imports: string[];
   /** Lines or tokens the parser could not place, with their 1-based line numbers. */
   problems: { line: number; text: string }[];
+  /**
+   * Names of the snippets `(name) { ... }` defined in the text. Their imports are expanded in place,
+   * so an entry of `imports` that is not listed here names files the parser could not see.
+   */
+  snippets?: string[];
 }
 
 export interface ServerKey {

@@ -1,0 +1,112 @@
+/**
+ * coredns.apiserver-unreachable: `Failed to watch/list ... connection refused / i/o timeout`
+ * towards the API server. CoreDNS then serves stale records and, starting up, never becomes
+ * ready. The guide is explicit: if DNS answered fine in those minutes (query log with answers and
+ * no failures, or clean probes), this is not the root cause. Guide: "CoreDNS pods are not running".
+ */
+import type { LogEvent } from '../logs/summary-types.js';
+import type { Check } from '../model/check.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Excerpt, Finding } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import { finding } from './support.js';
+import {
+  clip,
+  containerName,
+  dnsNamespace,
+  eventExcerpt,
+  events,
+  podForEvent,
+  probeSymptoms,
+  RECENT_MS,
+  safeName,
+  timeMs,
+} from './support-coredns.js';
+
+type During = { state: 'failing' | 'healthy' | 'unknown'; proof: Excerpt[] };
+
+/** What DNS did while the API was unreachable: the query log's minutes first, then probes. */
+function dnsDuring(e: Evidence, evs: LogEvent[]): During {
+  const minuteOf = (t: number) => Math.floor(t / 60_000);
+  const evMinutes = new Set(
+    evs
+      .map((ev) => timeMs(ev.at))
+      .filter((t) => !Number.isNaN(t))
+      .map(minuteOf),
+  );
+  const buckets = (seenValue(e.corednsLogs)?.minutes ?? []).filter(
+    (m) => evMinutes.has(minuteOf(timeMs(m.minute))) && m.ok + m.failed > 0,
+  );
+  const failed = buckets.filter((m) => m.failed > 0);
+  const asProof = (m: { minute: string; ok: number; failed: number }) => ({
+    source: `CoreDNS query log, minute ${clip(m.minute, 40)}`,
+    text: `${m.ok} answered, ${m.failed} failed`,
+  });
+  if (failed.length > 0) return { state: 'failing', proof: failed.slice(0, 3).map(asProof) };
+  if (evMinutes.size > 0 && buckets.length === evMinutes.size) return { state: 'healthy', proof: [] };
+
+  const probes = probeSymptoms(e);
+  if (!probes.seen) return { state: 'unknown', proof: [] };
+  if (probes.failing.length === 0) return { state: 'healthy', proof: [] };
+  // Probes speak for now: they blame an API outage only if it is recent (or untimed).
+  const now = timeMs(e.observedAt);
+  const recent = evs.some((ev) => Number.isNaN(timeMs(ev.at)) || now - timeMs(ev.at) <= RECENT_MS);
+  return recent ? { state: 'failing', proof: probes.failing.slice(0, 2) } : { state: 'unknown', proof: [] };
+}
+
+/** `10.96.0.1:443` from the detail or the line (`dial tcp 10.96.0.1:443:`). */
+function apiAddress(ev: LogEvent): { host: string; port: string } | undefined {
+  const candidates = [
+    ev.detail?.replace(/^https?:\/\//, '').replace(/\/.*$/, ''),
+    /dial tcp (\S+?):? /.exec(ev.line)?.[1],
+    /https:\/\/([^/"\s]+)/.exec(ev.line)?.[1],
+  ];
+  for (const raw of candidates) {
+    const m = /^\[?([\w.:-]+?)\]?:(\d{1,5})$/.exec(raw ?? '');
+    if (m?.[1] && m[2]) return { host: m[1], port: m[2] };
+  }
+  return undefined;
+}
+
+function run(e: Evidence): Finding[] {
+  const evs = events(seenValue(e.corednsLogs), 'api-unreachable');
+  const ev = evs.at(-1);
+  if (!ev) return [];
+  const during = dnsDuring(e, evs);
+  if (during.state === 'healthy') return [];
+
+  const ns = dnsNamespace(e);
+  const pod = safeName(podForEvent(e, ev)?.metadata.name ?? seenValue(e.corednsPods)?.[0]?.metadata.name, '');
+  const api = apiAddress(ev);
+  const failing = during.state === 'failing';
+  const commands = [
+    'kubectl get --raw /readyz?verbose',
+    'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',
+  ];
+  if (pod && api) {
+    commands.push(
+      `kubectl -n ${ns} debug -it ${pod} --image=busybox --target=${containerName(e)} -- nc -zv -w 3 ${api.host} ${api.port}`,
+    );
+  }
+  return [
+    finding('coredns.apiserver-unreachable', {
+      severity: failing ? 'critical' : 'warning',
+      title: `CoreDNS${pod ? ` pod ${pod}` : ''} cannot reach the API server${api ? ` at ${api.host}:${api.port}` : ''}`,
+      detail:
+        `CoreDNS logged ${evs.length} failed watch/list calls to the API server, so its view of Services and endpoints goes stale and a restarting pod never becomes ready. ` +
+        (failing
+          ? 'DNS failed in the same minutes, so this outage is a likely cause.'
+          : 'Whether DNS failed in those minutes is unknown: if it answered fine, this is not the root cause.'),
+      evidence: [eventExcerpt(ev), ...during.proof],
+      remedies: [
+        {
+          summary: `Check the API server's health and the path from the CoreDNS pod to it (network policy, security groups, kube-proxy on that node).`,
+          commands,
+        },
+      ],
+      weight: failing ? 0.7 : 0.3,
+    }),
+  ];
+}
+
+export const check: Check = { id: 'coredns.apiserver-unreachable', needs: ['corednsLogs'], run };

@@ -1,0 +1,71 @@
+/**
+ * coredns.no-pods: nothing serves the cluster DNS Service, so every lookup from every pod
+ * times out. Usually the Deployment was scaled to 0 or its pods cannot be created (quota,
+ * admission, a deleted ReplicaSet). Guide: Step 2, check CoreDNS pod status.
+ */
+import type { Check } from '../model/check.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Excerpt, Finding } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import { finding } from './support.js';
+import { deploymentName, dnsNamespace, podSelector, serviceName } from './support-coredns.js';
+
+function hasReadyEndpoint(e: Evidence): boolean {
+  return (seenValue(e.corednsEndpoints) ?? []).some((s) =>
+    (s.endpoints ?? []).some((ep) => ep.conditions?.ready !== false && ep.addresses.length > 0),
+  );
+}
+
+function run(e: Evidence): Finding[] {
+  const pods = seenValue(e.corednsPods);
+  const deployment = seenValue(e.corednsDeployment);
+  const scaledToZero = deployment?.spec?.replicas === 0;
+  // Ready endpoints mean something serves the Service, whatever the pod listing missed.
+  if (!(scaledToZero || pods?.length === 0) || hasReadyEndpoint(e)) return [];
+
+  const ns = dnsNamespace(e);
+  const deploy = deploymentName(e);
+  const selector = podSelector(e);
+  const evidence: Excerpt[] = [];
+  if (deployment) {
+    const { spec, status } = deployment;
+    evidence.push({
+      source: `Deployment ${ns}/${deploy}`,
+      text: `spec.replicas=${spec?.replicas ?? 'unset'} status.replicas=${status?.replicas ?? 0} readyReplicas=${status?.readyReplicas ?? 0}`,
+    });
+  }
+  if (pods) evidence.push({ source: `pods in ${ns} with ${selector}`, text: `${pods.length} pods` });
+
+  const remedy = scaledToZero
+    ? {
+        summary: `Scale Deployment ${ns}/${deploy} back up (two replicas at least, on separate nodes).`,
+        commands: [
+          `kubectl -n ${ns} scale deployment ${deploy} --replicas=2`,
+          `kubectl -n ${ns} rollout status deployment ${deploy}`,
+        ],
+      }
+    : {
+        summary: `Find out why Deployment ${ns}/${deploy} creates no pods: its ReplicaSet events name the reason.`,
+        commands: [
+          `kubectl -n ${ns} describe deployment ${deploy}`,
+          `kubectl -n ${ns} get replicasets -l ${selector}`,
+          `kubectl -n ${ns} get events --field-selector involvedObject.kind=ReplicaSet --sort-by=.lastTimestamp`,
+        ],
+      };
+  return [
+    finding('coredns.no-pods', {
+      severity: 'critical',
+      title: scaledToZero
+        ? `CoreDNS Deployment ${ns}/${deploy} is scaled to 0`
+        : `No CoreDNS pod behind the DNS Service ${ns}/${serviceName(e)}`,
+      detail:
+        `No pod matches ${selector} in ${ns}, so the DNS Service has nothing to send queries to and every lookup in the cluster times out. ` +
+        'Restore the Deployment before looking at anything else.',
+      evidence,
+      remedies: [remedy],
+      weight: 0.9,
+    }),
+  ];
+}
+
+export const check: Check = { id: 'coredns.no-pods', needs: ['corednsPods'], run };

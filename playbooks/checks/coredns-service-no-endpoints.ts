@@ -1,0 +1,88 @@
+/**
+ * coredns.service-no-endpoints: the DNS Service has no ready endpoint, so queries to its
+ * ClusterIP go nowhere and every lookup times out. Either no CoreDNS pod is ready, or the
+ * Service's selector does not match the pods that are. Guide: "Diagnose network connectivity".
+ */
+import type { Check } from '../model/check.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Excerpt, Finding, Remedy } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import type { EndpointSlice } from '../model/k8s.js';
+import { finding, isPodReady, matchesSelector } from './support.js';
+import { clip, deploymentName, dnsNamespace, serviceName } from './support-coredns.js';
+
+/** EndpointSlice semantics: an unset `ready` means ready. */
+function readyAddresses(slices: EndpointSlice[]): number {
+  return slices.flatMap((s) => s.endpoints ?? []).filter((ep) => ep.conditions?.ready !== false).length;
+}
+
+function labelText(labels: Record<string, string> | undefined): string {
+  return clip(
+    Object.entries(labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || '(none)',
+    200,
+  );
+}
+
+function run(e: Evidence): Finding[] {
+  const slices = seenValue(e.corednsEndpoints);
+  if (!slices || readyAddresses(slices) > 0) return [];
+
+  const ns = dnsNamespace(e);
+  const svc = serviceName(e);
+  const selector = seenValue(e.clusterDns)?.service.spec.selector;
+  const readyPods = (seenValue(e.corednsPods) ?? []).filter(isPodReady);
+  const unselected = selector
+    ? readyPods.filter((p) => !matchesSelector(p.metadata.labels, { matchLabels: selector }))
+    : [];
+  const mismatch = unselected.length > 0 && unselected.length === readyPods.length;
+
+  const total = slices.flatMap((s) => s.endpoints ?? []).length;
+  const evidence: Excerpt[] = [
+    {
+      source: `EndpointSlices of Service ${ns}/${svc}`,
+      text: `${slices.length} slices, ${total} endpoints, 0 ready`,
+    },
+  ];
+  if (selector) evidence.push({ source: `Service ${ns}/${svc} spec.selector`, text: labelText(selector) });
+  const firstPod = unselected[0];
+  if (firstPod)
+    evidence.push({
+      source: `pod ${ns}/${firstPod.metadata.name} labels`,
+      text: labelText(firstPod.metadata.labels),
+    });
+
+  const remedy: Remedy = mismatch
+    ? {
+        summary: `Make the selector of Service ${ns}/${svc} match the labels of the CoreDNS pods (or relabel the pod template).`,
+        commands: [
+          `kubectl -n ${ns} get service ${svc} -o jsonpath='{.spec.selector}'`,
+          `kubectl -n ${ns} get pods --show-labels`,
+          `kubectl -n ${ns} edit service ${svc}`,
+        ],
+      }
+    : {
+        summary: `Bring the CoreDNS pods of Deployment ${ns}/${deploymentName(e)} to Ready; the endpoints follow.`,
+        commands: [
+          `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${svc} -o wide`,
+          `kubectl -n ${ns} describe service ${svc}`,
+          `kubectl -n ${ns} describe deployment ${deploymentName(e)}`,
+        ],
+      };
+  return [
+    finding('coredns.service-no-endpoints', {
+      severity: 'critical',
+      title: `DNS Service ${ns}/${svc} has no ready endpoints`,
+      detail: mismatch
+        ? `CoreDNS pods are ready but none matches the selector of ${ns}/${svc}, so the Service has no backend and every lookup to its ClusterIP times out.`
+        : `No endpoint behind ${ns}/${svc} is ready, so every lookup to its ClusterIP times out. The CoreDNS pods themselves are the cause: see the pod findings.`,
+      evidence,
+      remedies: [remedy],
+      // A selector mismatch is the root cause itself; missing pods make this their consequence.
+      weight: mismatch ? 0.9 : 0.7,
+    }),
+  ];
+}
+
+export const check: Check = { id: 'coredns.service-no-endpoints', needs: ['corednsEndpoints'], run };

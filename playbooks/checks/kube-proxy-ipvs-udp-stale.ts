@@ -1,0 +1,95 @@
+/**
+ * kube-proxy.ipvs-udp-stale: kube-proxy in IPVS mode on a kernel older than 4.19.91-25.1.al7 keeps
+ * UDP entries to CoreDNS pods that are gone (scale-in, node churn) for up to 5 minutes; queries from a
+ * reused source port go to the dead backend and time out, so DNS fails intermittently.
+ * Guide: What to do if DNS fails due to IPVS errors. Never in iptables mode.
+ */
+import type { Check } from '../model/check.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Excerpt, Finding } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import { compareVersions, finding, versionFrom } from './support.js';
+import {
+  churnSince,
+  clientNodeName,
+  clientResults,
+  clip,
+  kubeProxyCommands,
+  onNode,
+  probeExcerpt,
+  safeName,
+  unanswered,
+} from './support-network.js';
+
+/** First Alibaba Cloud Linux 2 kernel with the IPVS source-port fix (the guide's boundary). */
+export const FIXED_KERNEL = '4.19.91-25.1.al7';
+
+function run(e: Evidence): Finding[] {
+  const kp = seenValue(e.kubeProxy);
+  if (kp?.mode !== 'ipvs') return [];
+  const node = clientNodeName(e);
+  const facts = seenValue(e.nodeFacts);
+  const factsKernel = !node || facts?.node === node ? facts?.kernelVersion : undefined;
+  const kernel = seenValue(e.clientNode)?.status?.nodeInfo?.kernelVersion ?? factsKernel;
+  if (!kernel || !versionFrom(kernel) || compareVersions(kernel, FIXED_KERNEL) >= 0) return [];
+  // Stale entries send some queries to a dead backend while others succeed: partial loss.
+  const flaky = clientResults(e).filter(
+    (r) => r.hop === 'dns-service' && unanswered(r) > 0 && r.answered > 0,
+  );
+  const churn = churnSince(e);
+  if (flaky.length === 0 || churn.length === 0) return [];
+
+  const on = node ? `node ${node}` : "the client's node";
+  const dns = seenValue(e.clusterDns);
+  const ds = safeName(kp.daemonSet?.metadata.name, 'kube-proxy');
+  const evidence: Excerpt[] = [
+    { source: `kube-proxy on ${on}`, text: 'mode ipvs' },
+    { source: `kernel of ${on}`, text: clip(`${kernel} (older than ${FIXED_KERNEL})`) },
+    ...flaky.map(probeExcerpt),
+    ...churn.slice(0, 4),
+  ];
+  const timeout = [
+    `kubectl -n kube-system edit configmap ${ds}`,
+    `kubectl -n kube-system rollout restart daemonset ${ds}`,
+  ];
+  if (node) timeout.unshift(onNode(node, 'ipvsadm --set 0 0 10'));
+  return [
+    finding('kube-proxy.ipvs-udp-stale', {
+      severity: 'critical',
+      weight: 0.7,
+      title: `Stale IPVS UDP entries on ${on} (kernel ${clip(kernel, 60)}) after CoreDNS backends changed`,
+      detail:
+        `kube-proxy runs in IPVS mode and ${on} has kernel ${clip(kernel, 60)}, older than ${FIXED_KERNEL}: ` +
+        'after a CoreDNS pod goes away, IPVS keeps its UDP entries (300 s by default) and queries from a reused ' +
+        'source port are sent to the dead backend. The probes through the DNS Service fail only in part, right after the backends changed.',
+      evidence,
+      remedies: [
+        {
+          summary: `Shorten the IPVS UDP timeout to 10s (ipvs.udpTimeout in the kube-proxy configuration), now on ${on} and for good.`,
+          commands: timeout,
+        },
+        {
+          summary:
+            'Enable NodeLocal DNSCache so that pod DNS traffic bypasses IPVS (guide: Configure NodeLocal DNSCache).',
+          commands: dns ? nodeLocalInstall(dns.ip, dns.clusterDomain) : [],
+        },
+        {
+          summary: 'Inspect the IPVS backends of the DNS Service on the node.',
+          commands: kubeProxyCommands(e, node, dns?.ip),
+        },
+      ],
+    }),
+  ];
+}
+
+/** The upstream NodeLocal manifest, filled in for IPVS mode (pods must then use the link-local address). */
+function nodeLocalInstall(ip: string, domain: string): string[] {
+  if (!/^[0-9a-fA-F.:]+$/.test(ip) || !/^[A-Za-z0-9.-]+$/.test(domain)) return [];
+  return [
+    'curl -fsSLO https://raw.githubusercontent.com/kubernetes/kubernetes/master/cluster/addons/dns/nodelocaldns/nodelocaldns.yaml',
+    `sed -i 's/__PILLAR__LOCAL__DNS__/169.254.20.10/g; s/__PILLAR__DNS__DOMAIN__/${domain}/g; s/,__PILLAR__DNS__SERVER__//g; s/__PILLAR__CLUSTER__DNS__/${ip}/g' nodelocaldns.yaml`,
+    'kubectl create -f nodelocaldns.yaml',
+  ];
+}
+
+export const check: Check = { id: 'kube-proxy.ipvs-udp-stale', needs: ['kubeProxy', 'clientProbes'], run };

@@ -1,0 +1,82 @@
+/**
+ * kube-proxy.not-running: the cluster runs kube-proxy as a DaemonSet, but its pod on the client's
+ * node is missing or not Ready. Service rules on that node then go stale with the next change (a
+ * CoreDNS pod replaced) or are never written, and the DNS Service IP stops answering there.
+ * Guide: Other modules in the DNS resolution pipeline (kube-proxy). k3s and Cilium have none by design.
+ */
+import type { Check } from '../model/check.js';
+import type { Evidence } from '../model/evidence.js';
+import type { Excerpt, Finding } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import { finding, isPodReady, podRef, waitingReasons } from './support.js';
+import {
+  clientNodeName,
+  clientResults,
+  clip,
+  kubeProxyCommands,
+  probeExcerpt,
+  unanswered,
+} from './support-network.js';
+
+function run(e: Evidence): Finding[] {
+  const kp = seenValue(e.kubeProxy);
+  // No kube-proxy at all is a design choice (k3s embeds it, Cilium replaces it), not a fault.
+  if (!kp?.runsKubeProxy) return [];
+  const pod = kp.podOnNode;
+  if (pod && isPodReady(pod)) return [];
+
+  const node = clientNodeName(e) ?? pod?.spec.nodeName;
+  // "No pod on the node" means nothing when we do not know the node.
+  if (!pod && !node) return [];
+  const on = node ? `node ${node}` : "the client's node";
+  const serviceProbes = clientResults(e).filter((r) => r.hop === 'dns-service');
+  const failing = serviceProbes.filter((r) => unanswered(r) > 0);
+  const evidence: Excerpt[] = [];
+  if (pod) {
+    const reasons = waitingReasons(pod);
+    evidence.push({
+      source: `pod ${podRef(pod)}`,
+      text: clip(
+        `phase ${pod.status?.phase ?? 'unknown'}, Ready false${reasons.length ? `, waiting: ${reasons.join(', ')}` : ''}`,
+      ),
+    });
+  } else {
+    evidence.push({ source: `kube-proxy pods on ${on}`, text: 'none' });
+  }
+  const ds = kp.daemonSet;
+  if (ds) {
+    evidence.push({
+      source: `DaemonSet ${ds.metadata.namespace ?? 'kube-system'}/${ds.metadata.name}`,
+      text: `desiredNumberScheduled=${ds.status?.desiredNumberScheduled ?? '?'} numberReady=${ds.status?.numberReady ?? '?'}`,
+    });
+  }
+  evidence.push(...failing.map(probeExcerpt));
+
+  const what = pod ? `kube-proxy pod ${podRef(pod)} is not Ready` : 'no kube-proxy pod runs';
+  const ip = seenValue(e.clusterDns)?.ip;
+  const commands = kubeProxyCommands(e, node, ip);
+  if (node) commands.push(`kubectl describe node ${node}`);
+  return [
+    finding('kube-proxy.not-running', {
+      // Rules written before it stopped keep working until the next change: a risk until probes fail.
+      severity: failing.length > 0 ? 'critical' : 'warning',
+      weight: failing.length > 0 ? 0.7 : 0.4,
+      title: `${what} on ${on}`,
+      detail:
+        `The cluster runs kube-proxy as a DaemonSet, but ${what} on ${on}, so nothing keeps the Service ` +
+        `rules there in step with the cluster. ` +
+        (failing.length > 0
+          ? 'Queries to the DNS Service IP from that node already go unanswered.'
+          : 'Existing rules still work, but go stale as soon as a CoreDNS pod is replaced.'),
+      evidence,
+      remedies: [
+        {
+          summary: `Restore the kube-proxy pod on ${on}: see why the DaemonSet has no Ready pod there (taints, image, crash).`,
+          commands,
+        },
+      ],
+    }),
+  ];
+}
+
+export const check: Check = { id: 'kube-proxy.not-running', needs: ['kubeProxy'], run };

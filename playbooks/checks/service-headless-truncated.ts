@@ -1,0 +1,126 @@
+/**
+ * service.headless-truncated: the answer (typically a headless Service with many endpoints) does
+ * not fit in UDP and comes back truncated (TC), and the client cannot retry over TCP: musl before
+ * 1.2.4 has no TCP fallback, or TCP to the DNS server is blocked. glibc and Go retry over TCP by
+ * themselves, so TC alone is not a failure. Guide: FAQ "headless Service domain names cannot be resolved".
+ */
+import type { Check } from '../model/check.js';
+import type { ClientLibc, Evidence, ProbeResult } from '../model/evidence.js';
+import type { Finding, Remedy } from '../model/finding.js';
+import { seenValue } from '../model/gathered.js';
+import { compareVersions, finding, podRef } from './support.js';
+import {
+  clip,
+  describeProbe,
+  isHeadless,
+  normName,
+  shq,
+  splitServer,
+  svcRef,
+  workloadOf,
+} from './support-service.js';
+
+const MUSL_TCP_FALLBACK = '1.2.4';
+
+interface Blocker {
+  cause: 'tcp-blocked' | 'musl';
+  why: string;
+  weight: number;
+}
+
+/** Why the client cannot fall back to TCP; undefined when it can (glibc, Go, new musl) or we cannot tell. */
+function blocker(libc: ClientLibc | undefined, tcp: ProbeResult | undefined): Blocker | undefined {
+  if (tcp && tcp.attempts > 0 && tcp.answered < tcp.attempts) {
+    const why = `TCP to ${tcp.server} fails (${tcp.answered} of ${tcp.attempts} answered)`;
+    // Blocked outright reproduces the failure; partial loss only makes it intermittent.
+    return { cause: 'tcp-blocked', why, weight: tcp.answered === 0 ? 0.9 : 0.5 };
+  }
+  if (libc?.libc !== 'musl') return undefined;
+  if (libc.version && compareVersions(libc.version, MUSL_TCP_FALLBACK) >= 0) return undefined;
+  const which = `musl ${libc.version ?? 'of unknown version'}${libc.inferred ? ' (inferred from the image)' : ''}`;
+  const sure = libc.version !== undefined && !libc.inferred;
+  return {
+    cause: 'musl',
+    why: `${which} has no TCP fallback before ${MUSL_TCP_FALLBACK}`,
+    weight: sure ? 0.7 : 0.5,
+  };
+}
+
+/** The TCP probe of the same server, preferably of the same name. */
+function tcpProbe(results: ProbeResult[], udp: ProbeResult): ProbeResult | undefined {
+  const tcp = results.filter((q) => q.transport === 'tcp' && q.server === udp.server);
+  return tcp.find((q) => normName(q.name) === normName(udp.name)) ?? tcp[0];
+}
+
+function remedies(e: Evidence, server: string, name: string, why: Blocker, libc?: ClientLibc): Remedy[] {
+  const pod = seenValue(e.clientPod);
+  const ns = shq(pod?.metadata.namespace ?? e.target.namespace ?? 'default');
+  const { host } = splitServer(server);
+  const dig = (flags: string) =>
+    `kubectl -n ${ns} run dns-tc-check --rm -it --restart=Never --image=nicolaka/netshoot -- dig ${flags} @${shq(host)} ${shq(name)}`;
+  const musl = {
+    summary: `Use an image with musl >= ${MUSL_TCP_FALLBACK} (Alpine 3.18+) or a glibc base; or return fewer records`,
+    commands: [dig('+ignore +notcp')],
+  };
+  if (why.cause === 'musl') return [musl];
+  const allowTcp = {
+    summary: `Allow TCP port 53 from the client to ${host} (NetworkPolicy, security groups)`,
+    commands: [dig('+tcp')],
+  };
+  const owner = pod ? workloadOf(pod) : undefined;
+  // use-vc makes glibc ask over TCP from the start; musl ignores it.
+  if (libc?.libc === 'musl' || !owner) return [allowTcp];
+  const patch = '{"spec":{"template":{"spec":{"dnsConfig":{"options":[{"name":"use-vc"}]}}}}}';
+  return [
+    allowTcp,
+    {
+      summary: 'Or ask over TCP from the start (`use-vc`)',
+      commands: [`kubectl -n ${ns} patch ${shq(owner)} -p '${patch}'`],
+    },
+  ];
+}
+
+function truncated(e: Evidence, udp: ProbeResult, tcp: ProbeResult | undefined, why: Blocker): Finding {
+  const libc = seenValue(e.clientLibc);
+  const asked = seenValue(e.askedName);
+  const name = normName(udp.name);
+  const svc = asked?.service && normName(asked.name) === name ? asked.service : undefined;
+  const label = svc && isHeadless(svc) ? `headless Service ${svcRef(svc)}` : name;
+  const client = seenValue(e.clientPod);
+  const evidence = [{ source: `client probe ${udp.server}`, text: describeProbe(udp) }];
+  if (tcp) evidence.push({ source: `client probe ${tcp.server}`, text: describeProbe(tcp) });
+  if (libc)
+    evidence.push({
+      source: 'client libc',
+      text: clip(`${libc.libc} ${libc.version ?? '(version unknown)'}, image ${libc.image ?? 'unknown'}`),
+    });
+  return finding('service.headless-truncated', {
+    severity: why.weight >= 0.7 ? 'critical' : 'warning',
+    title: `Truncated answer for ${clip(name, 120)} and ${client ? podRef(client) : 'the client'} cannot retry over TCP`,
+    detail: `${udp.truncated} of ${udp.attempts} UDP answers for ${clip(label, 120)} came back truncated (TC): too many records for one UDP packet. The client must retry over TCP, but ${why.why}, so it gets no or partial addresses.`,
+    evidence,
+    remedies: remedies(e, udp.server, name, why, libc),
+    weight: why.weight,
+  });
+}
+
+function run(e: Evidence): Finding[] {
+  const probes = seenValue(e.clientProbes);
+  const results = probes?.results ?? [];
+  const done = new Set<string>();
+  return results
+    .filter((p) => p.transport === 'udp' && p.truncated > 0)
+    .flatMap((udp) => {
+      const name = normName(udp.name);
+      // The client's own resolver got an answer (it retried over TCP): not a failure.
+      if (done.has(name) || probes?.traces?.some((t) => normName(t.name) === name && t.result === 'answer'))
+        return [];
+      done.add(name);
+      const tcp = tcpProbe(results, udp);
+      const why = blocker(seenValue(e.clientLibc), tcp);
+      return why ? [truncated(e, udp, tcp, why)] : [];
+    })
+    .slice(0, 3);
+}
+
+export const check: Check = { id: 'service.headless-truncated', needs: ['clientProbes'], run };
