@@ -60,6 +60,7 @@ function emptySummary(clusterDomain: string): LogSummary {
   return {
     lines: 0,
     queries: 0,
+    recognised: 0,
     overlong: 0,
     unknown: 0,
     binary: 0,
@@ -113,6 +114,13 @@ export class LogSummarizer {
   }
 
   push(chunk: Buffer): void {
+    if (this.skipping) {
+      // Inside an overlong line: find its end in the raw bytes, decoding nothing.
+      const nl = chunk.indexOf(10);
+      if (nl < 0) return;
+      this.skipping = false;
+      chunk = chunk.subarray(nl + 1);
+    }
     const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
     const hasNul = buf.indexOf(0) >= 0;
@@ -122,13 +130,11 @@ export class LogSummarizer {
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) break;
-      if (this.skipping) this.skipping = false;
-      else this.line(text, start, nl, hasNul);
+      this.line(text, start, nl, hasNul);
       start = nl + 1;
     }
     this.flushLastTime();
     const rest = buf.length - start;
-    if (this.skipping) return;
     if (rest > this.maxLine) {
       this.lineNo++;
       this.s.lines++;
@@ -190,6 +196,7 @@ export class LogSummarizer {
       this.s.firstTime ??= p.at;
       this.s.lastTime = p.at;
     }
+    if (p.kind !== 'unknown') this.s.recognised++;
     if (p.kind === 'upstream-error') this.upstreamError(p, line);
     else if (p.kind === 'event') this.event(p, line);
     else if (p.kind === 'version') this.s.version = p.version.replace(/^v/, '');
@@ -200,6 +207,7 @@ export class LogSummarizer {
     const s = this.s;
     const q = this.scan;
     s.queries++;
+    s.recognised++;
     s.queryLogSeen = true;
     const nameClass = this.classify(text, q.nameStart, q.nameEnd);
     const noResponse = q.flagsEnd - q.flagsStart === 1 && text.charCodeAt(q.flagsStart) === 45;
@@ -365,6 +373,7 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
     for (const k of [
       'lines',
       'queries',
+      'recognised',
       'overlong',
       'unknown',
       'binary',

@@ -72,6 +72,8 @@ export interface LogSummary {
   lines: number;
   /** Lines recognised as a query-log line. */
   queries: number;
+  /** Lines in any format this tool knows (queries, errors, lifecycle lines, banners). */
+  recognised: number;
   /** Lines longer than the line limit, counted and skipped. */
   overlong: number;
   /** Lines that matched no known format (klog info lines, banners of other tools...). */

@@ -4,26 +4,18 @@
  * unrecognised input gives category 'unknown'.
  */
 import type { Symptom } from '../model/evidence.js';
+import { RULES } from './client-error/index.js';
 import {
   type ClientTool,
+  type ErrorCategory,
   normalizeName,
   normalizeServer,
-  RULES,
   type Rule,
   TOOL_LABELS,
   type Verdict,
-} from './client-error-patterns.js';
+} from './client-error/shared.js';
 
-export type { ClientTool } from './client-error-patterns.js';
-
-export type ErrorCategory =
-  | 'nxdomain'
-  | 'no-server'
-  | 'server-error'
-  | 'temporary'
-  | 'truncated'
-  | 'ambiguous'
-  | 'unknown';
+export type { ClientTool, ErrorCategory } from './client-error/shared.js';
 
 export interface ErrorClassification {
   /** The message after unescaping, trimmed, capped to 4096 chars. */

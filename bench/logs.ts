@@ -1,0 +1,65 @@
+/**
+ * `dnsmedic logs` as a whole process on a generated 1,000,000-line log (every format era, with
+ * and without --timestamps, >= 100,000 distinct names), against `grep -cE` on the same file.
+ * Also the same line count with 1,000,000 distinct names, for the memory bound.
+ */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorednsLog } from './gen-coredns-log.js';
+import { type Benchmark, fmtMs, median, type Row, repeat, runProcess, spread } from './harness.js';
+
+const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const LINES = 1_000_000;
+const RUNS = 5;
+
+async function logFile(distinct: number): Promise<string> {
+  const dir = join(tmpdir(), 'dnsmedic-bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `coredns-${LINES}-lines-${distinct}-names.log`);
+  if (!existsSync(path)) await generateCorednsLog(path, LINES, distinct);
+  return path;
+}
+
+function dnsmedicRows(label: string, path: string, grepMs: number | undefined): Row {
+  const runs = repeat(RUNS, () => runProcess(process.execPath, [CLI, 'logs', path, '--output', 'json']));
+  const bad = runs.find((r) => r.status !== 0 && r.status !== 1);
+  if (bad) throw new Error(`dnsmedic logs exited ${bad.status}`);
+  const ms = median(runs.map((r) => r.ms));
+  const summary = JSON.parse(runs[0]?.stdout ?? '{}').summary as {
+    lines: number;
+    distinctFailedNames: number;
+  };
+  const peak = Math.max(...runs.map((r) => r.peakKb ?? 0));
+  return {
+    benchmark: 'logs',
+    case: label,
+    median: fmtMs(ms),
+    spread: spread(runs.map((r) => r.ms)),
+    ratio: grepMs ? `${(ms / grepMs).toFixed(1)}x grep` : '',
+    notes: `${(((summary.lines / ms) * 1000) / 1e6).toFixed(2)}M lines/s, peak ${peak ? `${(peak / 1024).toFixed(0)} MB` : 'n/a (install GNU time)'}, ~${summary.distinctFailedNames} distinct failing names, ${(statSync(path).size / 1e6).toFixed(0)} MB`,
+  };
+}
+
+export const logsBenchmark: Benchmark = {
+  name: 'logs',
+  async run() {
+    const path = await logFile(120_000);
+    const grep = repeat(RUNS, () => runProcess('grep', ['-cE', 'NXDOMAIN|SERVFAIL|REFUSED', path]));
+    const grepMs = median(grep.map((r) => r.ms));
+    const rows: Row[] = [
+      {
+        benchmark: 'logs',
+        case: 'baseline: grep -cE',
+        median: fmtMs(grepMs),
+        spread: spread(grep.map((r) => r.ms)),
+        ratio: '1.0x',
+        notes: `${(((LINES / grepMs) * 1000) / 1e6).toFixed(1)}M lines/s`,
+      },
+      dnsmedicRows('dnsmedic logs, 120k names', path, grepMs),
+      dnsmedicRows('dnsmedic logs, 1M names', await logFile(1_000_000), grepMs),
+    ];
+    return rows;
+  },
+};
