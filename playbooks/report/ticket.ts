@@ -9,10 +9,17 @@ import { seenValue } from '../model/gathered.js';
 import type { Node } from '../model/k8s.js';
 import type { ClusterSummary, TicketDraft, Verdict } from './types.js';
 
-/** `i-0abc` from `aws:///eu-west-1a/i-0abc`, `i-xyz` from Alibaba's `cn-hangzhou.i-xyz`; else the node name. */
+/**
+ * The cloud's id for a node, as a provider's support asks for it: `i-0abc` from
+ * `aws:///eu-west-1a/i-0abc`, `i-xyz` from Alibaba's `cn-hangzhou.i-xyz`, the VM name on GCE and
+ * Azure; the node name when there is no providerID.
+ */
 export function instanceId(node: Node): string {
   const id = node.spec?.providerID;
   if (!id) return node.metadata.name;
+  // Azure scale-set instances are named `<scale set>_<index>` in the portal and the CLI.
+  const vmss = /virtualMachineScaleSets\/([^/]+)\/virtualMachines\/(\d+)$/.exec(id);
+  if (vmss) return `${vmss[1]}_${vmss[2]}`;
   const last = id.split('/').filter(Boolean).pop() ?? id;
   const dotted = /\.(i-[0-9a-z]+)$/.exec(last);
   return dotted?.[1] ?? last;

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli, runCliMeasured } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnsmedic-logs-'));
 function file(name: string, content: string | Buffer): string {
@@ -86,4 +86,15 @@ describe('dnsmedic logs (real process)', () => {
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).not.toContain('\u0007');
   });
+
+  it('reads a 2 GB file without a line end in bounded memory and says what it found', async () => {
+    const big = join(dir, 'two-gigabytes.log');
+    writeFileSync(big, '');
+    truncateSync(big, 2 * 1024 ** 3);
+    const r = await runCliMeasured(['logs', big]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 overlong');
+    expect(r.peakMb).toBeGreaterThan(10);
+    expect(r.peakMb).toBeLessThan(150);
+  }, 60_000);
 });
