@@ -9,27 +9,28 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { hostOf } from './support/ip.js';
+import { clientNodeName } from './support/names.js';
+import { unanswered } from './support/probes.js';
+import { onNode } from './support/shell.js';
+import { quote } from './support/text.js';
 import { compareVersions, finding } from './support.js';
 import {
-  clientNodeName,
   clientRef,
   describeLibc,
   describeProbe,
-  ipOf,
   optionsWith,
   patchPodSpec,
   probeSource,
-  quote,
-  shq,
 } from './support-pod.js';
 
-const lost = (r: ProbeResult): boolean => r.timeouts > 0 || r.answered < r.attempts;
+const lost = (r: ProbeResult): boolean => r.timeouts > 0 || unanswered(r) > 0;
 
 /** A same-socket probe that lost replies, paired with clean separate-socket probes to that server. */
 function racePair(e: Evidence): { pair: ProbeResult; separate: ProbeResult } | undefined {
   const udp = (seenValue(e.clientProbes)?.results ?? []).filter((r) => r.transport === 'udp');
   for (const pair of udp.filter((r) => r.mode === 'same-socket' && lost(r))) {
-    const separate = udp.filter((r) => r.mode !== 'same-socket' && ipOf(r.server) === ipOf(pair.server));
+    const separate = udp.filter((r) => r.mode !== 'same-socket' && hostOf(r.server) === hostOf(pair.server));
     const first = separate[0];
     // No comparison, or the separate sockets fail too: not this race.
     if (first && !separate.some(lost)) return { pair, separate: first };
@@ -87,9 +88,7 @@ function run(e: Evidence): Finding[] {
   if (nodeName) {
     remedies.push({
       summary: `Confirm on ${nodeName}: insert_failed rising in conntrack statistics. Lasting fixes: glibc >= 2.33, NodeLocal DNSCache, CURL_IPRESOLVE_V4 for PHP cURL${libc?.libc === 'musl' ? ', a non-Alpine image (musl ignores single-request options)' : ''}.`,
-      commands: [
-        `kubectl debug node/${shq(nodeName)} -it --profile=sysadmin --image=nicolaka/netshoot -- conntrack -S`,
-      ],
+      commands: [onNode(nodeName, 'conntrack -S')],
     });
   }
   return [

@@ -9,6 +9,11 @@ import type { Check } from '../model/check.js';
 import type { ClientLibc, Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { hostOf } from './support/ip.js';
+import { normName, workloadOf } from './support/names.js';
+import { clusterResolverIps } from './support/nodelocal.js';
+import { shq } from './support/shell.js';
+import { clip, quote } from './support/text.js';
 import { finding } from './support.js';
 import * as s from './support-pod.js';
 
@@ -31,7 +36,7 @@ function reasons(e: Evidence, libc: ClientLibc): Reason[] {
       t.libc === 'musl' &&
       t.result !== 'answer' &&
       traces.some(
-        (g) => g.libc === 'glibc' && g.result === 'answer' && s.bareName(g.name) === s.bareName(t.name),
+        (g) => g.libc === 'glibc' && g.result === 'answer' && normName(g.name) === normName(t.name),
       ),
   );
   if (lost) {
@@ -43,7 +48,7 @@ function reasons(e: Evidence, libc: ClientLibc): Reason[] {
       critical: true,
       weight: 0.9,
       why,
-      evidence: [s.quote('musl resolver trace', at)],
+      evidence: [quote('musl resolver trace', at)],
     });
   }
   // Truncated answers: fatal without TCP fallback; glibc, Go and musl >= 1.2.4 retry over TCP.
@@ -51,7 +56,7 @@ function reasons(e: Evidence, libc: ClientLibc): Reason[] {
   const tc = results.find((r) => r.transport === 'udp' && r.truncated > 0);
   if (tc && tcp !== true) {
     const why = `answers for ${tc.name} are truncated and this musl ${tcp === false ? 'has' : 'may have'} no TCP fallback`;
-    const evidence = [s.quote(s.probeSource(tc), s.describeProbe(tc))];
+    const evidence = [quote(s.probeSource(tc), s.describeProbe(tc))];
     out.push({
       kind: 'truncated',
       critical: tcp === false,
@@ -62,18 +67,18 @@ function reasons(e: Evidence, libc: ClientLibc): Reason[] {
   }
   // A non-cluster resolver next to the cluster DNS (NodeLocal + cluster DNS is nodelocal.alpine-parallel).
   const servers = seenValue(e.podResolvConf)?.parsed.nameservers ?? [];
-  const cluster = [...s.clusterDnsIps(e), ...s.nodeLocalIps(e)];
+  const cluster = clusterResolverIps(e);
   const others = servers.filter((ip) => !cluster.includes(ip));
   if (others.length > 0 && others.length < servers.length) {
     const nx = results.find(
       (r) =>
-        others.includes(s.ipOf(r.server)) &&
+        others.includes(hostOf(r.server)) &&
         (r.rcodes['NXDOMAIN'] ?? 0) > 0 &&
         s.classifyName(r.name, e) === 'cluster',
     );
     if (nx || s.askedName(e)?.kind === 'cluster') {
-      const evidence = [s.quote('pod resolv.conf nameservers', servers.join(' '))];
-      if (nx) evidence.push(s.quote(s.probeSource(nx), s.describeProbe(nx)));
+      const evidence = [quote('pod resolv.conf nameservers', servers.join(' '))];
+      if (nx) evidence.push(quote(s.probeSource(nx), s.describeProbe(nx)));
       const why = `musl races the cluster DNS against ${others.join(', ')}, whose NXDOMAIN for cluster names can win`;
       out.push({ kind: 'parallel', critical: !!nx, weight: nx ? 0.7 : 0.5, why, evidence });
     }
@@ -97,16 +102,16 @@ function remediesFor(e: Evidence, libc: ClientLibc, found: Reason[]): Remedy[] {
     (_m, colon: string) => `alpine${colon}3.20`,
   );
   if (container && newer && newer !== container.image && found.some((r) => r.kind === 'truncated')) {
-    const w = s.workloadOf(pod);
+    const w = workloadOf(pod);
     const target = w ? `${w.kind}/${w.name}` : `pod/${pod.metadata.name}`;
-    const ns = s.shq(pod.metadata.namespace ?? 'default');
+    const ns = shq(pod.metadata.namespace ?? 'default');
     remedies.push({
       summary: 'Or move to Alpine 3.18+ (musl 1.2.4 retries truncated answers over TCP).',
-      commands: [`kubectl -n ${ns} set image ${s.shq(target)} ${s.shq(`${container.name}=${newer}`)}`],
+      commands: [`kubectl -n ${ns} set image ${shq(target)} ${shq(`${container.name}=${newer}`)}`],
     });
   }
   const listed = pod.spec.dnsConfig?.nameservers ?? [];
-  const cluster = [...s.clusterDnsIps(e), ...s.nodeLocalIps(e)];
+  const cluster = clusterResolverIps(e);
   if (found.some((r) => r.kind === 'parallel') && listed.some((ip) => !cluster.includes(ip))) {
     const nameservers = listed.filter((ip) => cluster.includes(ip));
     remedies.push({
@@ -127,12 +132,12 @@ function run(e: Evidence): Finding[] {
   return [
     finding('client.musl-resolver', {
       severity: top.critical ? 'critical' : 'warning',
-      title: s.clipText(`musl resolver in ${ref}: ${top.why}`, 200),
+      title: clip(`musl resolver in ${ref}: ${top.why}`, 200),
       detail:
         `Pod ${ref} resolves with musl, which queries all nameservers in parallel and keeps the first answer, ` +
         'does not walk the search list for names with ndots dots or more, and before 1.2.4 cannot retry over TCP. ' +
-        s.clipText(`Here ${found.map((r) => r.why).join('; ')}.`),
-      evidence: [s.quote('client libc', s.describeLibc(libc)), ...found.flatMap((r) => r.evidence)],
+        clip(`Here ${found.map((r) => r.why).join('; ')}.`),
+      evidence: [quote('client libc', s.describeLibc(libc)), ...found.flatMap((r) => r.evidence)],
       remedies: remediesFor(e, libc, found),
       weight: top.weight,
     }),

@@ -9,19 +9,12 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { corednsContainerName, dnsNamespace } from './support/names.js';
+import { safeName } from './support/shell.js';
+import { clip } from './support/text.js';
+import { isRecent, timeMs } from './support/time.js';
 import { finding } from './support.js';
-import {
-  clip,
-  containerName,
-  dnsNamespace,
-  eventExcerpt,
-  events,
-  podForEvent,
-  probeSymptoms,
-  RECENT_MS,
-  safeName,
-  timeMs,
-} from './support-coredns.js';
+import { eventCountText, eventExcerpt, events, podForEvent, probeSymptoms } from './support-coredns.js';
 
 type During = { state: 'failing' | 'healthy' | 'unknown'; proof: Excerpt[] };
 
@@ -49,8 +42,7 @@ function dnsDuring(e: Evidence, evs: LogEvent[]): During {
   if (!probes.seen) return { state: 'unknown', proof: [] };
   if (probes.failing.length === 0) return { state: 'healthy', proof: [] };
   // Probes speak for now: they blame an API outage only if it is recent (or untimed).
-  const now = timeMs(e.observedAt);
-  const recent = evs.some((ev) => Number.isNaN(timeMs(ev.at)) || now - timeMs(ev.at) <= RECENT_MS);
+  const recent = evs.some((ev) => isRecent(ev.at, e.observedAt));
   return recent ? { state: 'failing', proof: probes.failing.slice(0, 2) } : { state: 'unknown', proof: [] };
 }
 
@@ -69,7 +61,8 @@ function apiAddress(ev: LogEvent): { host: string; port: string } | undefined {
 }
 
 function run(e: Evidence): Finding[] {
-  const evs = events(seenValue(e.corednsLogs), 'api-unreachable');
+  const logs = seenValue(e.corednsLogs);
+  const evs = events(logs, 'api-unreachable');
   const ev = evs.at(-1);
   if (!ev) return [];
   const during = dnsDuring(e, evs);
@@ -85,7 +78,7 @@ function run(e: Evidence): Finding[] {
   ];
   if (pod && api) {
     commands.push(
-      `kubectl -n ${ns} debug -it ${pod} --image=busybox --target=${containerName(e)} -- nc -zv -w 3 ${api.host} ${api.port}`,
+      `kubectl -n ${ns} debug -it ${pod} --image=busybox --target=${corednsContainerName(e)} -- nc -zv -w 3 ${api.host} ${api.port}`,
     );
   }
   return [
@@ -93,7 +86,7 @@ function run(e: Evidence): Finding[] {
       severity: failing ? 'critical' : 'warning',
       title: `CoreDNS${pod ? ` pod ${pod}` : ''} cannot reach the API server${api ? ` at ${api.host}:${api.port}` : ''}`,
       detail:
-        `CoreDNS logged ${evs.length} failed watch/list calls to the API server, so its view of Services and endpoints goes stale and a restarting pod never becomes ready. ` +
+        `CoreDNS logged ${eventCountText(logs, 'api-unreachable')} failed watch/list calls to the API server, so its view of Services and endpoints goes stale and a restarting pod never becomes ready. ` +
         (failing
           ? 'DNS failed in the same minutes, so this outage is a likely cause.'
           : 'Whether DNS failed in those minutes is unknown: if it answered fine, this is not the root cause.'),

@@ -8,16 +8,10 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { configMapName, dnsNamespace } from './support/names.js';
+import { clip } from './support/text.js';
 import { finding, isClusterName } from './support.js';
-import {
-  allDirectives,
-  clip,
-  configMapName,
-  directiveExcerpt,
-  dnsNamespace,
-  dnsSymptoms,
-  podSelector,
-} from './support-coredns.js';
+import { allDirectives, directiveExcerpt, dnsSymptoms, reloadLogCommand } from './support-coredns.js';
 
 /** Where autopath is known to pick the wrong namespace or do nothing. */
 function breakingConditions(e: Evidence): Excerpt[] {
@@ -90,7 +84,7 @@ function run(e: Evidence): Finding[] {
           summary: `Delete the \`autopath\` line from ConfigMap ${ns}/${cm}, then check that CoreDNS reloaded.`,
           commands: [
             `kubectl -n ${ns} get configmap ${cm} -o yaml | sed '/^\\s*autopath\\b/d' | kubectl apply -f -`,
-            `kubectl -n ${ns} logs -l ${podSelector(e)} --since=5m --timestamps | grep plugin/reload`,
+            reloadLogCommand(e),
           ],
         },
       ],

@@ -9,15 +9,14 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { finding, isPodReady } from './support.js';
+import { configMapName, corednsDeploymentName, dnsNamespace } from './support/names.js';
+import { clip } from './support/text.js';
+import { finding } from './support.js';
 import {
   allDirectives,
-  clip,
-  configMapName,
+  corednsDown,
   crashIsHistory,
-  deploymentName,
   directiveExcerpt,
-  dnsNamespace,
   eventExcerpt,
   events,
   happenedAfter,
@@ -42,9 +41,8 @@ function run(e: Evidence): Finding[] {
 
   const ns = dnsNamespace(e);
   const cm = configMapName(e);
-  const deploy = deploymentName(e);
-  const pods = seenValue(e.corednsPods);
-  const down = !pods || pods.length === 0 || pods.some((p) => !isPodReady(p));
+  const deploy = corednsDeploymentName(e);
+  const down = corednsDown(e);
   const directive = unknownDirective(ev);
   const where = directive ? allDirectives(e).find((d) => d.name === directive) : undefined;
   const version = seenValue(e.corednsVersion) ?? logs?.version;

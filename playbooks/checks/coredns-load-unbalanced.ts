@@ -8,17 +8,10 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { corednsDeploymentName, dnsNamespace, dnsPodSelector, dnsServiceName } from './support/names.js';
+import { clip } from './support/text.js';
 import { finding, isPodReady } from './support.js';
-import {
-  clip,
-  deploymentName,
-  dnsNamespace,
-  dnsSymptoms,
-  hasSymptoms,
-  podSelector,
-  serviceName,
-  spreadPatch,
-} from './support-coredns.js';
+import { dnsSymptoms, hasSymptoms, spreadPatch } from './support-coredns.js';
 
 /** Skew counts only when the busy pod does real work; 4m against 1m is idle noise. */
 const BUSY_MILLIS = 100;
@@ -28,7 +21,7 @@ function run(e: Evidence): Finding[] {
   const pods = (seenValue(e.corednsPods) ?? []).filter(isPodReady);
   if (pods.length === 0) return [];
   const ns = dnsNamespace(e);
-  const svc = serviceName(e);
+  const svc = dnsServiceName(e);
   const nodes = new Set(pods.map((p) => p.spec.nodeName ?? '?'));
   const placement = pods.length < 2 || nodes.size < 2;
   const affinity = seenValue(e.clusterDns)?.service.spec.sessionAffinity === 'ClientIP';
@@ -98,7 +91,7 @@ function remediesFor(
   svc: string,
   why: { placement: boolean; affinity: boolean; skew: boolean },
 ): Remedy[] {
-  const deploy = deploymentName(e);
+  const deploy = corednsDeploymentName(e);
   const out: Remedy[] = [];
   if (why.affinity) {
     out.push({
@@ -113,7 +106,7 @@ function remediesFor(
       commands: [
         `kubectl -n ${ns} patch deployment ${deploy} --type=merge -p '${spreadPatch(e)}'`,
         `kubectl -n ${ns} scale deployment ${deploy} --replicas=${replicas}`,
-        `kubectl -n ${ns} get pods -l ${podSelector(e)} -o wide`,
+        `kubectl -n ${ns} get pods -l ${dnsPodSelector(e)} -o wide`,
       ],
     });
   }

@@ -8,28 +8,26 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { finding, isPodReady } from './support.js';
+import { isIpv4 } from './support/ip.js';
+import {
+  clientNodeName,
+  configMapName,
+  corednsDeploymentName,
+  corednsNode,
+  dnsNamespace,
+} from './support/names.js';
+import { finding } from './support.js';
 import {
   allDirectives,
-  configMapName,
+  corednsDown,
   crashIsHistory,
-  deploymentName,
   directiveExcerpt,
-  dnsNamespace,
   eventExcerpt,
   events,
   podForEvent,
-  safeName,
 } from './support-coredns.js';
 
 const LOOPBACK = /^(127\.|::1$|\[::1\])/;
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-
-function corednsNode(e: Evidence, pod: string | undefined): string | undefined {
-  const pods = seenValue(e.corednsPods) ?? [];
-  const name = pods.find((p) => p.metadata.name === pod)?.spec.nodeName ?? pods[0]?.spec.nodeName;
-  return name ?? seenValue(e.corednsNodes)?.[0]?.metadata.name;
-}
 
 function run(e: Evidence): Finding[] {
   const current = events(seenValue(e.corednsLogs), 'loop').filter((ev) => !crashIsHistory(e, ev));
@@ -38,18 +36,17 @@ function run(e: Evidence): Finding[] {
 
   const ns = dnsNamespace(e);
   const cm = configMapName(e);
-  const deploy = deploymentName(e);
-  const pods = seenValue(e.corednsPods);
-  const down = !pods || pods.length === 0 || pods.some((p) => !isPodReady(p));
+  const deploy = corednsDeploymentName(e);
+  const down = corednsDown(e);
   const forwards = allDirectives(e).filter((d) => d.name === 'forward' || d.name === 'proxy');
   const viaResolvConf = forwards.some((d) => d.args.includes('/etc/resolv.conf'));
   const nodeServers = seenValue(e.nodeResolvConf)?.nameservers ?? [];
   const stub = nodeServers.find((s) => LOOPBACK.test(s));
-  const upstreams = nodeServers.filter((s) => IPV4.test(s) && !LOOPBACK.test(s));
-  const node = safeName(corednsNode(e, podForEvent(e, ev)?.metadata.name), '');
+  const upstreams = nodeServers.filter((s) => isIpv4(s) && !LOOPBACK.test(s));
+  const node = corednsNode(e, podForEvent(e, ev)?.metadata.name);
 
   const evidence: Excerpt[] = [eventExcerpt(ev), ...forwards.slice(0, 2).map((d) => directiveExcerpt(e, d))];
-  const stubNode = safeName(seenValue(e.clientPod)?.spec.nodeName ?? e.target.node, '');
+  const stubNode = clientNodeName(e);
   if (stub)
     evidence.push({
       source: stubNode ? `resolv.conf of node ${stubNode}` : 'node resolv.conf',

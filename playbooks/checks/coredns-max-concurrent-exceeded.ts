@@ -8,18 +8,16 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { configMapName, corednsDeploymentName, dnsNamespace } from './support/names.js';
+import { isRecent } from './support/time.js';
 import { finding } from './support.js';
 import {
   allDirectives,
-  configMapName,
-  deploymentName,
   directiveExcerpt,
-  dnsNamespace,
+  eventCountText,
   eventExcerpt,
   events,
-  RECENT_MS,
   scaleTarget,
-  timeMs,
 } from './support-coredns.js';
 
 /** forward's default when the Corefile sets none. */
@@ -33,13 +31,12 @@ function run(e: Evidence): Finding[] {
 
   const ns = dnsNamespace(e);
   const cm = configMapName(e);
-  const deploy = deploymentName(e);
+  const deploy = corednsDeploymentName(e);
   const setting = allDirectives(e).find((d) => d.name === 'max_concurrent');
   const current = Number.parseInt(setting?.args[0] ?? '', 10) || DEFAULT_MAX;
   // Untimed lines count as now; a burst hours ago is a risk that will return at the next peak.
-  const at = timeMs(last.at);
-  const now = Number.isNaN(at) || timeMs(e.observedAt) - at <= RECENT_MS;
-  const count = `${evs.length}${logs.eventsDropped > 0 ? ' or more' : ''}`;
+  const now = isRecent(last.at, e.observedAt);
+  const count = eventCountText(logs, 'max-concurrent');
   const evidence: Excerpt[] = [eventExcerpt(last)];
   if (setting) evidence.push(directiveExcerpt(e, setting));
   return [

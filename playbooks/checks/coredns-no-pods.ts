@@ -7,25 +7,20 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { finding } from './support.js';
-import { deploymentName, dnsNamespace, podSelector, serviceName } from './support-coredns.js';
-
-function hasReadyEndpoint(e: Evidence): boolean {
-  return (seenValue(e.corednsEndpoints) ?? []).some((s) =>
-    (s.endpoints ?? []).some((ep) => ep.conditions?.ready !== false && ep.addresses.length > 0),
-  );
-}
+import { corednsDeploymentName, dnsNamespace, dnsPodSelector, dnsServiceName } from './support/names.js';
+import { finding, readyAddresses } from './support.js';
 
 function run(e: Evidence): Finding[] {
   const pods = seenValue(e.corednsPods);
   const deployment = seenValue(e.corednsDeployment);
   const scaledToZero = deployment?.spec?.replicas === 0;
   // Ready endpoints mean something serves the Service, whatever the pod listing missed.
-  if (!(scaledToZero || pods?.length === 0) || hasReadyEndpoint(e)) return [];
+  if (!(scaledToZero || pods?.length === 0) || readyAddresses(seenValue(e.corednsEndpoints)).length > 0)
+    return [];
 
   const ns = dnsNamespace(e);
-  const deploy = deploymentName(e);
-  const selector = podSelector(e);
+  const deploy = corednsDeploymentName(e);
+  const selector = dnsPodSelector(e);
   const evidence: Excerpt[] = [];
   if (deployment) {
     const { spec, status } = deployment;
@@ -57,7 +52,7 @@ function run(e: Evidence): Finding[] {
       severity: 'critical',
       title: scaledToZero
         ? `CoreDNS Deployment ${ns}/${deploy} is scaled to 0`
-        : `No CoreDNS pod behind the DNS Service ${ns}/${serviceName(e)}`,
+        : `No CoreDNS pod behind the DNS Service ${ns}/${dnsServiceName(e)}`,
       detail:
         `No pod matches ${selector} in ${ns}, so the DNS Service has nothing to send queries to and every lookup in the cluster times out. ` +
         'Restore the Deployment before looking at anything else.',

@@ -8,19 +8,16 @@ import type { Check } from '../model/check.js';
 import type { Evidence, PodUsage } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { finding } from './support.js';
 import {
-  clip,
-  containerName,
-  deploymentName,
+  corednsContainerName,
+  corednsDeploymentName,
   dnsNamespace,
-  dnsSymptoms,
-  hasSymptoms,
-  nodeLocalRemedy,
-  podSelector,
-  restartedRecently,
-  scaleTarget,
-} from './support-coredns.js';
+  dnsPodSelector,
+} from './support/names.js';
+import { nodeLocalRemedy } from './support/nodelocal.js';
+import { clip } from './support/text.js';
+import { finding } from './support.js';
+import { dnsSymptoms, hasSymptoms, restartedRecently, scaleTarget } from './support-coredns.js';
 
 const NEAR = 0.9;
 const THROTTLED = 0.25;
@@ -58,7 +55,7 @@ function run(e: Evidence): Finding[] {
   if (!first || !hasSymptoms(symptoms)) return [];
 
   const ns = dnsNamespace(e);
-  const deploy = deploymentName(e);
+  const deploy = corednsDeploymentName(e);
   const replicas = scaleTarget(e);
   const all = pressed.length === usage.length;
   const failing = symptoms.failing.length > 0;
@@ -75,7 +72,7 @@ function run(e: Evidence): Finding[] {
       summary: `Scale ${ns}/${deploy} out to ${replicas} replicas, spread over nodes.`,
       commands: [
         `kubectl -n ${ns} scale deployment ${deploy} --replicas=${replicas}`,
-        `kubectl -n ${ns} top pod -l ${podSelector(e)}`,
+        `kubectl -n ${ns} top pod -l ${dnsPodSelector(e)}`,
       ],
     },
   ];
@@ -113,7 +110,7 @@ function limitsCommand(e: Evidence, ns: string, deploy: string, pressed: PodUsag
     parts.push(`memory=${Math.ceil((u.memoryLimitBytes * 2) / MiB)}Mi`);
   }
   return parts.length > 0
-    ? `kubectl -n ${ns} set resources deployment ${deploy} -c ${containerName(e)} --limits=${parts.join(',')}`
+    ? `kubectl -n ${ns} set resources deployment ${deploy} -c ${corednsContainerName(e)} --limits=${parts.join(',')}`
     : undefined;
 }
 

@@ -9,8 +9,12 @@ import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Pod } from '../model/k8s.js';
+import { dnsNamespace } from './support/names.js';
+import { safeName } from './support/shell.js';
+import { clip } from './support/text.js';
+import { timeMs } from './support/time.js';
 import { finding, isPodReady, waitingReasons } from './support.js';
-import { clip, dnsNamespace, restartedRecently, safeName, timeMs } from './support-coredns.js';
+import { restartedRecently } from './support-coredns.js';
 
 const STARTING_MS = 2 * 60_000;
 const TERMINAL = new Set(['Succeeded', 'Failed']);

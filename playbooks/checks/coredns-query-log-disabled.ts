@@ -7,8 +7,10 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { configMapName, dnsNamespace } from './support/names.js';
+import { safeName } from './support/shell.js';
 import { finding } from './support.js';
-import { allDirectives, configMapName, dnsNamespace, podSelector, safeName } from './support-coredns.js';
+import { allDirectives, reloadLogCommand } from './support-coredns.js';
 
 function run(e: Evidence): Finding[] {
   const corefile = seenValue(e.corefile);
@@ -50,12 +52,7 @@ function run(e: Evidence): Finding[] {
       : undefined;
   const remedy: Remedy = {
     summary,
-    commands: [
-      enable,
-      `kubectl -n ${ns} logs -l ${podSelector(e)} --since=5m --timestamps | grep plugin/reload`,
-      ...(rerun ? [rerun] : []),
-      ...(disable ? [disable] : []),
-    ],
+    commands: [enable, reloadLogCommand(e), ...(rerun ? [rerun] : []), ...(disable ? [disable] : [])],
   };
   return [
     finding('coredns.query-log-disabled', {

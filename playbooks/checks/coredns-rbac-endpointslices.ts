@@ -9,8 +9,11 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { dnsNamespace } from './support/names.js';
+import { safeName } from './support/shell.js';
+import { clip } from './support/text.js';
 import { finding } from './support.js';
-import { clip, crashIsHistory, dnsNamespace, eventExcerpt, events, safeName } from './support-coredns.js';
+import { crashIsHistory, eventExcerpt, events } from './support-coredns.js';
 
 function aboutEndpointSlices(ev: LogEvent): boolean {
   return /endpointslices/i.test(`${ev.detail ?? ''} ${ev.line}`);

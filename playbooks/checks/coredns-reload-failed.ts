@@ -9,16 +9,15 @@ import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Directive } from '../parsers/corefile-types.js';
+import { configMapName, dnsNamespace } from './support/names.js';
+import { clip } from './support/text.js';
 import { finding } from './support.js';
 import {
-  clip,
-  configMapName,
   directiveExcerpt,
-  dnsNamespace,
   eventExcerpt,
   events,
   happenedAfter,
-  podSelector,
+  reloadLogCommand,
 } from './support-coredns.js';
 
 /** Plugins written twice in one server block: the usual cause ("can only be used once per Server Block"). */
@@ -60,7 +59,7 @@ function run(e: Evidence): Finding[] {
             `kubectl -n ${ns} get configmap ${cm} -o yaml`,
             `kubectl -n ${ns} edit configmap ${cm}`,
             ...(custom ? [`kubectl -n ${ns} edit configmap coredns-custom`] : []),
-            `kubectl -n ${ns} logs -l ${podSelector(e)} --since=5m --timestamps | grep plugin/reload`,
+            reloadLogCommand(e),
           ],
         },
       ],

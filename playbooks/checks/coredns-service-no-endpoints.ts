@@ -7,14 +7,9 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import type { EndpointSlice } from '../model/k8s.js';
-import { finding, isPodReady, matchesSelector } from './support.js';
-import { clip, deploymentName, dnsNamespace, serviceName } from './support-coredns.js';
-
-/** EndpointSlice semantics: an unset `ready` means ready. */
-function readyAddresses(slices: EndpointSlice[]): number {
-  return slices.flatMap((s) => s.endpoints ?? []).filter((ep) => ep.conditions?.ready !== false).length;
-}
+import { corednsDeploymentName, dnsNamespace, dnsServiceName } from './support/names.js';
+import { clip } from './support/text.js';
+import { endpointsOf, finding, isPodReady, matchesSelector, readyAddresses } from './support.js';
 
 function labelText(labels: Record<string, string> | undefined): string {
   return clip(
@@ -27,10 +22,10 @@ function labelText(labels: Record<string, string> | undefined): string {
 
 function run(e: Evidence): Finding[] {
   const slices = seenValue(e.corednsEndpoints);
-  if (!slices || readyAddresses(slices) > 0) return [];
+  if (!slices || readyAddresses(slices).length > 0) return [];
 
   const ns = dnsNamespace(e);
-  const svc = serviceName(e);
+  const svc = dnsServiceName(e);
   const selector = seenValue(e.clusterDns)?.service.spec.selector;
   const readyPods = (seenValue(e.corednsPods) ?? []).filter(isPodReady);
   const unselected = selector
@@ -38,7 +33,7 @@ function run(e: Evidence): Finding[] {
     : [];
   const mismatch = unselected.length > 0 && unselected.length === readyPods.length;
 
-  const total = slices.flatMap((s) => s.endpoints ?? []).length;
+  const total = endpointsOf(slices).length;
   const evidence: Excerpt[] = [
     {
       source: `EndpointSlices of Service ${ns}/${svc}`,
@@ -63,11 +58,11 @@ function run(e: Evidence): Finding[] {
         ],
       }
     : {
-        summary: `Bring the CoreDNS pods of Deployment ${ns}/${deploymentName(e)} to Ready; the endpoints follow.`,
+        summary: `Bring the CoreDNS pods of Deployment ${ns}/${corednsDeploymentName(e)} to Ready; the endpoints follow.`,
         commands: [
           `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${svc} -o wide`,
           `kubectl -n ${ns} describe service ${svc}`,
-          `kubectl -n ${ns} describe deployment ${deploymentName(e)}`,
+          `kubectl -n ${ns} describe deployment ${corednsDeploymentName(e)}`,
         ],
       };
   return [

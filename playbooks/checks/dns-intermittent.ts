@@ -8,15 +8,11 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { probeNodeName } from './support/names.js';
+import { clientResults, failures } from './support/probes.js';
+import { onNode, safeName } from './support/shell.js';
 import { finding } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  failures,
-  onNode,
-  probeExcerpt,
-  safeName,
-} from './support-network.js';
+import { probeExcerpt } from './support-network.js';
 
 /** Fewer identical queries cannot tell "intermittent" from chance (Step 4). */
 export const MIN_ATTEMPTS = 20;
@@ -32,7 +28,7 @@ function run(e: Evidence): Finding[] {
   const failed = flaky.reduce((n, r) => n + failures(r), 0);
   const attempts = flaky.reduce((n, r) => n + r.attempts, 0);
   const ratio = failed / attempts;
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   const on = node ? `node ${node}` : "the client's node";
   const corednsNodes = [
     ...new Set((seenValue(e.corednsPods) ?? []).flatMap((p) => (p.spec.nodeName ? [p.spec.nodeName] : []))),

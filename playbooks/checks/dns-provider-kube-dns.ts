@@ -8,14 +8,16 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { dnsNamespace, dnsPodSelector } from './support/names.js';
+import { clip } from './support/text.js';
 import { finding } from './support.js';
-import { clip, dnsNamespace, dnsSelector, shq, svcRef } from './support-service.js';
+import { svcRef } from './support-service.js';
 
 function run(e: Evidence): Finding[] {
   const dns = seenValue(e.clusterDns);
   if (dns?.provider !== 'kube-dns') return [];
-  const ns = shq(dnsNamespace(e));
-  const selector = shq(dnsSelector(e));
+  const ns = dnsNamespace(e);
+  const selector = dnsPodSelector(e);
   const images = (seenValue(e.corednsPods)?.[0]?.spec.containers ?? []).flatMap((c) =>
     c.image ? [c.image] : [],
   );

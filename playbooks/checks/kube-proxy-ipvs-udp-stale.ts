@@ -8,18 +8,13 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { probeNodeName } from './support/names.js';
+import { nodeLocalInstall } from './support/nodelocal.js';
+import { clientResults, unanswered } from './support/probes.js';
+import { onNode } from './support/shell.js';
+import { clip } from './support/text.js';
 import { compareVersions, finding, versionFrom } from './support.js';
-import {
-  churnSince,
-  clientNodeName,
-  clientResults,
-  clip,
-  kubeProxyCommands,
-  onNode,
-  probeExcerpt,
-  safeName,
-  unanswered,
-} from './support-network.js';
+import { churnSince, kubeProxyCommands, kubeProxyDaemonSet, probeExcerpt } from './support-network.js';
 
 /** First Alibaba Cloud Linux 2 kernel with the IPVS source-port fix (the guide's boundary). */
 export const FIXED_KERNEL = '4.19.91-25.1.al7';
@@ -27,7 +22,7 @@ export const FIXED_KERNEL = '4.19.91-25.1.al7';
 function run(e: Evidence): Finding[] {
   const kp = seenValue(e.kubeProxy);
   if (kp?.mode !== 'ipvs') return [];
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   const facts = seenValue(e.nodeFacts);
   const factsKernel = !node || facts?.node === node ? facts?.kernelVersion : undefined;
   const kernel = seenValue(e.clientNode)?.status?.nodeInfo?.kernelVersion ?? factsKernel;
@@ -41,7 +36,7 @@ function run(e: Evidence): Finding[] {
 
   const on = node ? `node ${node}` : "the client's node";
   const dns = seenValue(e.clusterDns);
-  const ds = safeName(kp.daemonSet?.metadata.name, 'kube-proxy');
+  const ds = kubeProxyDaemonSet(e);
   const evidence: Excerpt[] = [
     { source: `kube-proxy on ${on}`, text: 'mode ipvs' },
     { source: `kernel of ${on}`, text: clip(`${kernel} (older than ${FIXED_KERNEL})`) },
@@ -49,8 +44,8 @@ function run(e: Evidence): Finding[] {
     ...churn.slice(0, 4),
   ];
   const timeout = [
-    `kubectl -n kube-system edit configmap ${ds}`,
-    `kubectl -n kube-system rollout restart daemonset ${ds}`,
+    `kubectl -n ${ds.namespace} edit configmap ${ds.name}`,
+    `kubectl -n ${ds.namespace} rollout restart daemonset ${ds.name}`,
   ];
   if (node) timeout.unshift(onNode(node, 'ipvsadm --set 0 0 10'));
   return [
@@ -71,7 +66,7 @@ function run(e: Evidence): Finding[] {
         {
           summary:
             'Enable NodeLocal DNSCache so that pod DNS traffic bypasses IPVS (guide: Configure NodeLocal DNSCache).',
-          commands: dns ? nodeLocalInstall(dns.ip, dns.clusterDomain) : [],
+          commands: dns ? nodeLocalInstall(dns, true) : [],
         },
         {
           summary: 'Inspect the IPVS backends of the DNS Service on the node.',
@@ -79,16 +74,6 @@ function run(e: Evidence): Finding[] {
         },
       ],
     }),
-  ];
-}
-
-/** The upstream NodeLocal manifest, filled in for IPVS mode (pods must then use the link-local address). */
-function nodeLocalInstall(ip: string, domain: string): string[] {
-  if (!/^[0-9a-fA-F.:]+$/.test(ip) || !/^[A-Za-z0-9.-]+$/.test(domain)) return [];
-  return [
-    'curl -fsSLO https://raw.githubusercontent.com/kubernetes/kubernetes/master/cluster/addons/dns/nodelocaldns/nodelocaldns.yaml',
-    `sed -i 's/__PILLAR__LOCAL__DNS__/169.254.20.10/g; s/__PILLAR__DNS__DOMAIN__/${domain}/g; s/,__PILLAR__DNS__SERVER__//g; s/__PILLAR__CLUSTER__DNS__/${ip}/g' nodelocaldns.yaml`,
-    'kubectl create -f nodelocaldns.yaml',
   ];
 }
 

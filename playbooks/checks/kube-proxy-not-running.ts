@@ -8,15 +8,12 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { probeNodeName } from './support/names.js';
+import { clientResults, unanswered } from './support/probes.js';
+import { isK8sName } from './support/shell.js';
+import { clip } from './support/text.js';
 import { finding, isPodReady, podRef, waitingReasons } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  clip,
-  kubeProxyCommands,
-  probeExcerpt,
-  unanswered,
-} from './support-network.js';
+import { kubeProxyCommands, probeExcerpt } from './support-network.js';
 
 function run(e: Evidence): Finding[] {
   const kp = seenValue(e.kubeProxy);
@@ -25,7 +22,8 @@ function run(e: Evidence): Finding[] {
   const pod = kp.podOnNode;
   if (pod && isPodReady(pod)) return [];
 
-  const node = clientNodeName(e) ?? pod?.spec.nodeName;
+  const podNode = pod?.spec.nodeName;
+  const node = probeNodeName(e) ?? (isK8sName(podNode) ? podNode : undefined);
   // "No pod on the node" means nothing when we do not know the node.
   if (!pod && !node) return [];
   const on = node ? `node ${node}` : "the client's node";

@@ -9,20 +9,12 @@ import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Node, Pod } from '../model/k8s.js';
+import { hostOf } from './support/ip.js';
+import { awsInstanceId, dnsNamespace, dnsPodSelector, probeNodeName } from './support/names.js';
+import { clientResults, isDead, unanswered } from './support/probes.js';
+import { onNode } from './support/shell.js';
 import { finding, isPodReady } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  digName,
-  dnsPodSelector,
-  hostOf,
-  instanceId,
-  isDead,
-  onNode,
-  probeExcerpt,
-  safeName,
-  unanswered,
-} from './support-network.js';
+import { digName, probeExcerpt } from './support-network.js';
 
 function run(e: Evidence): Finding[] {
   const results = clientResults(e);
@@ -39,7 +31,7 @@ function run(e: Evidence): Finding[] {
   });
   if (dead.length === 0) return [];
 
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   const from = node ? `node ${node}` : "the client's node";
   const names = dead.map((s) => {
     const pod = podAt(s);
@@ -48,7 +40,7 @@ function run(e: Evidence): Finding[] {
   const viaService = results.filter((r) => r.hop === 'dns-service');
   const serviceLoses = viaService.some((r) => unanswered(r) > 0);
   const all = dead.length === servers.length;
-  const ns = safeName(corednsPods[0]?.metadata.namespace, 'kube-system');
+  const ns = dnsNamespace(e);
   const ip = hostOf(dead[0] ?? '');
   const name = digName(e, podProbes[0]);
   const commands = [`kubectl -n ${ns} get pods -o wide -l ${dnsPodSelector(e)}`];
@@ -90,8 +82,7 @@ function instanceIds(e: Evidence, pods: (Pod | undefined)[]): string[] {
   const nodes: (Node | undefined)[] = [seenValue(e.clientNode)];
   const corednsNodes = seenValue(e.corednsNodes) ?? [];
   for (const pod of pods) nodes.push(corednsNodes.find((n) => n.metadata.name === pod?.spec.nodeName));
-  const aws = nodes.filter((n) => n?.spec?.providerID?.startsWith('aws://'));
-  return [...new Set(aws.map(instanceId).filter((id): id is string => !!id && /^i-[0-9a-f]+$/.test(id)))];
+  return [...new Set(nodes.map(awsInstanceId).filter((id): id is string => !!id))];
 }
 
 export const check: Check = { id: 'network.coredns-pod-unreachable', needs: ['clientProbes'], run };

@@ -8,16 +8,11 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { hostOf } from './support/ip.js';
+import { dnsNamespace, dnsServiceName, probeNodeName } from './support/names.js';
+import { clientResults, isDead } from './support/probes.js';
 import { finding, isPodReady } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  hostOf,
-  isDead,
-  kubeProxyCommands,
-  probeExcerpt,
-  safeName,
-} from './support-network.js';
+import { kubeProxyCommands, probeExcerpt } from './support-network.js';
 
 function run(e: Evidence): Finding[] {
   const results = clientResults(e);
@@ -34,10 +29,10 @@ function run(e: Evidence): Finding[] {
 
   const dns = seenValue(e.clusterDns);
   const ip = dns?.ip ?? hostOf(service[0]?.server ?? '');
-  const ns = safeName(dns?.service.metadata.namespace, 'kube-system');
-  const svcName = safeName(dns?.service.metadata.name, 'kube-dns');
+  const ns = dnsNamespace(e);
+  const svcName = dnsServiceName(e);
   const svc = dns ? `${ns}/${svcName}` : 'the cluster DNS Service';
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   const from = node ? `node ${node}` : "the client's node";
   const kp = seenValue(e.kubeProxy);
   const evidence: Excerpt[] = [...service.map(probeExcerpt), ...pods.slice(0, 4).map(probeExcerpt)];

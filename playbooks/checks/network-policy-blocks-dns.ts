@@ -7,7 +7,6 @@ import type { Check } from '../model/check.js';
 import type { Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { NetworkPolicy, NetworkPolicyPeer } from '../model/k8s.js';
-import { finding, matchesSelector, podRef } from './support.js';
 import {
   type DnsPath,
   describeEgress,
@@ -15,8 +14,9 @@ import {
   dnsPortNames,
   egressAllows,
   restrictsEgress,
-  safeName,
-} from './support-network.js';
+} from './support/network-policy.js';
+import { safeLabels, safeName } from './support/shell.js';
+import { finding, matchesSelector, podRef } from './support.js';
 
 export const check: Check = {
   id: 'network.policy-blocks-dns',
@@ -114,10 +114,9 @@ function remedy(
   };
 }
 
+const REVISION_HASHES = new Set(['pod-template-hash', 'controller-revision-hash']);
+
 /** Labels fit for a selector inside a quoted command: no per-revision hashes, no shell or JSON metacharacters. */
 function shellSafe(labels: Record<string, string>): Record<string, string> {
-  const hashes = new Set(['pod-template-hash', 'controller-revision-hash']);
-  return Object.fromEntries(
-    Object.entries(labels).filter(([k, v]) => !hashes.has(k) && /^[\w./-]+$/.test(k) && /^[\w.-]*$/.test(v)),
-  );
+  return Object.fromEntries(Object.entries(safeLabels(labels)).filter(([k]) => !REVISION_HASHES.has(k)));
 }

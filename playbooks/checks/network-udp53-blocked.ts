@@ -8,22 +8,15 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { hostOf } from './support/ip.js';
+import { awsInstanceId, clientNamespace, probeNodeName } from './support/names.js';
+import { CLUSTER_DNS_HOPS, clientResults, isDead } from './support/probes.js';
+import { onNode } from './support/shell.js';
 import { finding } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  digName,
-  hostOf,
-  instanceId,
-  isDead,
-  onNode,
-  probeExcerpt,
-  safeName,
-} from './support-network.js';
+import { digName, probeExcerpt } from './support-network.js';
 
 /** Fewer UDP attempts than this could be a blip, not "persistently". */
 const MIN_UDP_ATTEMPTS = 3;
-const HOPS = new Set(['dns-service', 'coredns-pod', 'nodelocal']);
 
 function blockedServers(results: ProbeResult[]): string[] {
   const servers = [...new Set(results.map((r) => r.server))];
@@ -36,16 +29,16 @@ function blockedServers(results: ProbeResult[]): string[] {
 }
 
 function run(e: Evidence): Finding[] {
-  const results = clientResults(e).filter((r) => HOPS.has(r.hop));
+  const results = clientResults(e).filter((r) => CLUSTER_DNS_HOPS.has(r.hop));
   const blocked = blockedServers(results);
   if (blocked.length === 0) return [];
 
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   const from = node ? `node ${node}` : "the client's node";
   const ips = blocked.map(hostOf);
   const first = results.find((r) => r.server === blocked[0]);
   const name = digName(e, first);
-  const ns = safeName(seenValue(e.clientPod)?.metadata.namespace ?? e.target.namespace, 'default');
+  const ns = clientNamespace(e);
   const commands = node
     ? [
         onNode(node, `dig +notcp @${ips[0]} ${name} +time=2 +tries=1`),
@@ -53,8 +46,8 @@ function run(e: Evidence): Finding[] {
       ]
     : [];
   commands.push(`kubectl -n ${ns} get networkpolicy`);
-  const id = instanceId(seenValue(e.clientNode));
-  if (id && /^i-[0-9a-f]+$/.test(id)) {
+  const id = awsInstanceId(seenValue(e.clientNode));
+  if (id) {
     commands.push(
       `aws ec2 describe-instances --instance-ids ${id} --query 'Reservations[].Instances[].SecurityGroups'`,
     );

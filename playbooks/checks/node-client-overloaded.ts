@@ -7,16 +7,11 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { instanceId, probeNodeName } from './support/names.js';
+import { clientResults, unanswered } from './support/probes.js';
+import { onNode, safeName } from './support/shell.js';
 import { finding } from './support.js';
-import {
-  clientNodeName,
-  clientResults,
-  instanceId,
-  onNode,
-  probeExcerpt,
-  safeName,
-  unanswered,
-} from './support-network.js';
+import { probeExcerpt } from './support-network.js';
 
 /** CPU busy ratio at which the node counts as saturated. */
 export const CPU_SATURATED = 0.9;
@@ -25,7 +20,7 @@ export const RETRANS_HIGH = 100;
 
 function run(e: Evidence): Finding[] {
   const facts = seenValue(e.nodeFacts);
-  const node = clientNodeName(e);
+  const node = probeNodeName(e);
   // Facts about another node say nothing about the client's.
   if (!facts || (node !== undefined && facts.node !== node)) return [];
   const cpu = facts.cpuBusy !== undefined && facts.cpuBusy >= CPU_SATURATED;

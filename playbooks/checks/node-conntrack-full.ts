@@ -7,8 +7,12 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { probeNodeName } from './support/names.js';
+import { clientResults, unanswered } from './support/probes.js';
+import { onNode, safeName } from './support/shell.js';
+import { clip } from './support/text.js';
 import { finding } from './support.js';
-import { clientNodeName, clientResults, clip, onNode, safeName, unanswered } from './support-network.js';
+import { kubeProxyDaemonSet } from './support-network.js';
 
 /** Newer kernels print the prefix twice: `nf_conntrack: nf_conntrack: table full, dropping packet`. */
 const TABLE_FULL = /nf_conntrack: (?:nf_conntrack: )?table full, dropping packet/;
@@ -27,7 +31,7 @@ function run(e: Evidence): Finding[] {
   const node = safeName(facts.node, '');
   const on = node ? `node ${node}` : 'the node';
   // Probe loss counts only when the probes ran on this node.
-  const losing = clientNodeName(e) === facts.node && clientResults(e).some((r) => unanswered(r) > 0);
+  const losing = probeNodeName(e) === facts.node && clientResults(e).some((r) => unanswered(r) > 0);
   const full = lines.length > 0 || (usage ?? 0) >= 1;
   const evidence: Excerpt[] = lines
     .slice(-3)
@@ -50,11 +54,10 @@ function run(e: Evidence): Finding[] {
       ]
     : [];
   // kube-proxy sets nf_conntrack_max at start (conntrack.maxPerCore / min): raise it there to persist.
-  const kp = seenValue(e.kubeProxy);
-  if (kp?.runsKubeProxy)
-    commands.push(
-      `kubectl -n kube-system edit configmap ${safeName(kp.daemonSet?.metadata.name, 'kube-proxy')}`,
-    );
+  if (seenValue(e.kubeProxy)?.runsKubeProxy) {
+    const ds = kubeProxyDaemonSet(e);
+    commands.push(`kubectl -n ${ds.namespace} edit configmap ${ds.name}`);
+  }
   return [
     finding('node.conntrack-full', {
       severity: full || losing ? 'critical' : 'warning',

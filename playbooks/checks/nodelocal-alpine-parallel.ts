@@ -8,17 +8,10 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { clusterDnsIps, nodeLocalIps } from './support/nodelocal.js';
+import { quote } from './support/text.js';
 import { finding } from './support.js';
-import {
-  clientRef,
-  clusterDnsIps,
-  nodeLocalIps,
-  patchPodSpec,
-  quote,
-  resolvLines,
-  resolvSource,
-  shq,
-} from './support-pod.js';
+import { clientRef, execInClient, patchPodSpec, resolvLines, resolvSource } from './support-pod.js';
 
 function run(e: Evidence): Finding[] {
   const libc = seenValue(e.clientLibc);
@@ -35,14 +28,10 @@ function run(e: Evidence): Finding[] {
   const ref = clientRef(e);
   const remedies: Remedy[] = [];
   if (pod) {
-    const ns = shq(pod.metadata.namespace ?? 'default');
-    const container = pod.spec.containers.find((c) => c.image === libc.image) ?? pod.spec.containers[0];
     remedies.push({
       summary:
         'Rebuild on a non-Alpine (glibc) base image, which tries nameservers in order; confirm the libc first.',
-      commands: [
-        `kubectl -n ${ns} exec ${shq(pod.metadata.name)}${container ? ` -c ${shq(container.name)}` : ''} -- sh -c 'ls /lib/ld-musl-*'`,
-      ],
+      commands: [execInClient(pod, libc.image, 'ls /lib/ld-musl-*')],
     });
     const options = Object.entries(observed.parsed.options).map(([name, v]) =>
       v === true ? { name } : { name, value: String(v) },

@@ -8,20 +8,12 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { clientNodeName, workloadOf } from './support/names.js';
+import { clusterDnsIps, NODELOCAL_IP, nodeLocalBindsClusterIp, nodeLocalIps } from './support/nodelocal.js';
+import { shq } from './support/shell.js';
+import { quote } from './support/text.js';
 import { finding } from './support.js';
-import {
-  clientNodeName,
-  clientRef,
-  clusterDnsIps,
-  nodeLocalBindsClusterIp,
-  nodeLocalIps,
-  patchPodSpec,
-  quote,
-  resolvLines,
-  resolvSource,
-  shq,
-  workloadOf,
-} from './support-pod.js';
+import { clientRef, patchPodSpec, resolvLines, resolvSource } from './support-pod.js';
 
 function run(e: Evidence): Finding[] {
   const nl = seenValue(e.nodeLocal);
@@ -29,7 +21,7 @@ function run(e: Evidence): Finding[] {
   const dns = seenValue(e.clusterDns);
   if (!nl?.deployed || !observed || !dns) return [];
   const servers = observed.parsed.nameservers;
-  const localIp = nodeLocalIps(e)[0] ?? '169.254.20.10';
+  const localIp = nodeLocalIps(e)[0] ?? NODELOCAL_IP;
   if (servers.some((ip) => nodeLocalIps(e).includes(ip))) return [];
   if (!servers.some((ip) => clusterDnsIps(e).includes(ip))) return []; // not a cluster-DNS pod: other rows
   const bind = nodeLocalBindsClusterIp(e);

@@ -8,21 +8,13 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { clientNodeName } from './support/names.js';
+import { clusterDnsIps, nodeLocalDaemonSet, nodeLocalIps } from './support/nodelocal.js';
+import { probeFailed } from './support/probes.js';
+import { shq } from './support/shell.js';
+import { quote } from './support/text.js';
 import { finding, isPodReady, waitingReasons } from './support.js';
-import {
-  clientNodeName,
-  clientRef,
-  clusterDnsIps,
-  describeProbe,
-  nodeLocalDaemonSet,
-  nodeLocalIps,
-  probeFailed,
-  probeSource,
-  quote,
-  resolvLines,
-  resolvSource,
-  shq,
-} from './support-pod.js';
+import { clientRef, describeProbe, probeSource, resolvLines, resolvSource } from './support-pod.js';
 
 function run(e: Evidence): Finding[] {
   const nl = seenValue(e.nodeLocal);

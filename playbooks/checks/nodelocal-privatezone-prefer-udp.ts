@@ -9,26 +9,17 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { corefileConfigMap, normName } from './support/names.js';
+import { clusterDnsIps, nodeLocalIps } from './support/nodelocal.js';
+import { allProbes, probeClean, probeFailed } from './support/probes.js';
+import { clip, quote } from './support/text.js';
 import { finding } from './support.js';
-import {
-  allProbes,
-  bareName,
-  classifyName,
-  clipText,
-  clusterDnsIps,
-  describeProbe,
-  forwardFor,
-  nodeLocalIps,
-  probeClean,
-  probeFailed,
-  probeSource,
-  quote,
-  shq,
-} from './support-pod.js';
+import { reloadLogCommand } from './support-coredns.js';
+import { classifyName, describeProbe, forwardFor, probeSource } from './support-pod.js';
 
 /** Why `name` looks like a private-zone name: TCP fails where UDP works, or only the NodeLocal path fails. */
 function signature(probes: ProbeResult[], name: string): { weight: number; evidence: Excerpt[] } | undefined {
-  const mine = probes.filter((r) => bareName(r.name) === name);
+  const mine = probes.filter((r) => normName(r.name) === name);
   const tcpBad = mine.find((r) => r.transport === 'tcp' && probeFailed(r));
   const udpOk = mine.find((r) => r.transport === 'udp' && r.hop !== 'nodelocal' && probeClean(r));
   const viaCache = mine.find((r) => r.hop === 'nodelocal' && probeFailed(r));
@@ -53,13 +44,13 @@ function run(e: Evidence): Finding[] {
   const probes = allProbes(e);
   const logs = seenValue(e.corednsLogs);
   const candidates = new Map<string, { weight: number; evidence: Excerpt[] }>();
-  for (const name of new Set(probes.map((r) => bareName(r.name)))) {
+  for (const name of new Set(probes.map((r) => normName(r.name)))) {
     const sig = classifyName(name, e) === 'external' ? signature(probes, name) : undefined;
     if (sig) candidates.set(name, sig);
   }
   // CoreDNS received it over TCP (from NodeLocal) and the upstream failed; search-suffixed NXDOMAINs are not this.
   for (const f of logs?.failedNames ?? []) {
-    const name = bareName(f.name);
+    const name = normName(f.name);
     const viaTcp = /"\S+ IN \S+ tcp /.test(f.sample);
     if (
       candidates.has(name) ||
@@ -71,7 +62,7 @@ function run(e: Evidence): Finding[] {
       continue;
     candidates.set(name, { weight: 0.7, evidence: [quote('CoreDNS query log', f.sample)] });
   }
-  const domain = e.target.domain ? bareName(e.target.domain) : undefined;
+  const domain = e.target.domain ? normName(e.target.domain) : undefined;
   if (
     domain &&
     !candidates.has(domain) &&
@@ -94,11 +85,9 @@ function run(e: Evidence): Finding[] {
 
   const fwd = top.fwd;
   const forceTcp = fwd.block.some((d) => d.name === 'force_tcp');
-  const [cmNs, cmName] = corefile.source.includes('/')
-    ? corefile.source.split('/')
-    : ['kube-system', corefile.source];
+  const cm = corefileConfigMap(e);
   // Names come from logs and probes: keep them short in prose.
-  const names = hits.map((h) => clipText(h.name, 80));
+  const names = hits.map((h) => clip(h.name, 80));
   const fwdText = lines[fwd.line - 1]?.trim() || `forward ${fwd.args.join(' ')}`;
   return [
     finding('nodelocal.privatezone-prefer-udp', {
@@ -114,10 +103,7 @@ function run(e: Evidence): Finding[] {
       remedies: [
         {
           summary: `Add prefer_udp inside the forward block at Corefile line ${fwd.line}${forceTcp ? ' (and remove force_tcp)' : ''}; CoreDNS reloads by itself.`,
-          commands: [
-            `kubectl -n ${shq(cmNs ?? 'kube-system')} edit configmap ${shq(cmName ?? 'coredns')}`,
-            `kubectl -n ${shq(cmNs ?? 'kube-system')} logs -l k8s-app=kube-dns --tail=50 | grep -i reload`,
-          ],
+          commands: [`kubectl -n ${cm.namespace} edit configmap ${cm.name}`, reloadLogCommand(e)],
         },
       ],
       weight: top.sig.weight,

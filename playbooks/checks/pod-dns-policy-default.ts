@@ -8,15 +8,9 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { quote } from './support/text.js';
 import { finding, podRef } from './support.js';
-import {
-  askedName,
-  patchPodSpec,
-  quote,
-  resolvesClusterName,
-  resolvLines,
-  resolvSource,
-} from './support-pod.js';
+import { askedName, patchPodSpec, resolvesClusterName, resolvLines, resolvSource } from './support-pod.js';
 
 function run(e: Evidence): Finding[] {
   const pod = seenValue(e.clientPod);

@@ -9,26 +9,19 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { dnsPolicyOf } from './support/kubelet-dns.js';
+import { clientNodeName } from './support/names.js';
+import { clusterResolverIps } from './support/nodelocal.js';
+import { onNode, shq } from './support/shell.js';
+import { quote } from './support/text.js';
 import { finding } from './support.js';
-import {
-  askedName,
-  clientNodeName,
-  clientRef,
-  clusterDnsIps,
-  dnsPolicyOf,
-  nodeLocalIps,
-  patchPodSpec,
-  quote,
-  resolvLines,
-  resolvSource,
-  shq,
-} from './support-pod.js';
+import { askedName, clientRef, patchPodSpec, resolvLines, resolvSource } from './support-pod.js';
 
 function run(e: Evidence): Finding[] {
   const observed = seenValue(e.podResolvConf);
   const dns = seenValue(e.clusterDns);
   if (!observed || !dns) return [];
-  const known = [...clusterDnsIps(e), ...nodeLocalIps(e)];
+  const known = clusterResolverIps(e);
   if (observed.parsed.nameservers.some((ip) => known.includes(ip))) return [];
 
   const pod = seenValue(e.clientPod);
@@ -70,7 +63,10 @@ function run(e: Evidence): Finding[] {
       commands: [
         `kubectl get --raw /api/v1/nodes/${n}/proxy/configz | grep -o '"clusterDNS":[^]]*]'`,
         `kubectl top node ${n}`,
-        `kubectl debug node/${n} -it --profile=sysadmin --image=nicolaka/netshoot -- sh -c 'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; dmesg | grep -i conntrack | tail -5'`,
+        onNode(
+          node,
+          "sh -c 'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max; dmesg | grep -i conntrack | tail -5'",
+        ),
       ],
     });
   }

@@ -9,20 +9,13 @@ import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { RESOLVER_DEFAULTS } from '../parsers/resolv-conf-types.js';
+import { normName } from './support/names.js';
+import { shq } from './support/shell.js';
+import { quote } from './support/text.js';
 import { finding } from './support.js';
-import {
-  askedName,
-  bareName,
-  clientRef,
-  optionsWith,
-  patchPodSpec,
-  quote,
-  resolvLines,
-  resolvSource,
-  shq,
-} from './support-pod.js';
+import { askedName, clientRef, optionsWith, patchPodSpec, resolvLines, resolvSource } from './support-pod.js';
 
-const dots = (name: string): number => bareName(name).split('.').length - 1;
+const dots = (name: string): number => normName(name).split('.').length - 1;
 
 function run(e: Evidence): Finding[] {
   const observed = seenValue(e.podResolvConf);
@@ -60,7 +53,7 @@ function run(e: Evidence): Finding[] {
     remedies.push({
       summary: `Write the name fully qualified, with a trailing dot (${walking}.), in the application's configuration.`,
       commands: [
-        `kubectl -n ${shq(pod.metadata.namespace ?? 'default')} exec ${shq(pod.metadata.name)} -- getent hosts ${shq(`${bareName(walking)}.`)}`,
+        `kubectl -n ${shq(pod.metadata.namespace ?? 'default')} exec ${shq(pod.metadata.name)} -- getent hosts ${shq(`${normName(walking)}.`)}`,
       ],
     });
   }

@@ -9,11 +9,22 @@ import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Pod } from '../model/k8s.js';
+import {
+  type ComposedDns,
+  composeDns,
+  dnsPolicyOf,
+  kubeletSearchLimits,
+  MAX_NAMESERVERS,
+  trimSearch,
+} from './support/kubelet-dns.js';
+import { clientNodeName } from './support/names.js';
+import { clusterResolverIps } from './support/nodelocal.js';
+import { shq } from './support/shell.js';
+import { quote } from './support/text.js';
 import { finding, isClusterName, podRef } from './support.js';
-import type { ComposedDns } from './support-pod.js';
-import * as s from './support-pod.js';
+import { patchPodSpec, resolvLines, resolvSource } from './support-pod.js';
 
-type Limits = ReturnType<typeof s.kubeletSearchLimits>;
+type Limits = ReturnType<typeof kubeletSearchLimits>;
 
 function remediesFor(
   e: Evidence,
@@ -22,25 +33,25 @@ function remediesFor(
   lim: Limits,
   lostCluster: boolean,
 ): Remedy[] {
-  const ns = s.shq(pod.metadata.namespace ?? 'default');
+  const ns = shq(pod.metadata.namespace ?? 'default');
   const remedies: Remedy[] = [];
   const cfg = pod.spec.dnsConfig;
-  const clusterIps = [...s.clusterDnsIps(e), ...s.nodeLocalIps(e)];
-  if (lostCluster && s.dnsPolicyOf(pod) === 'Default') {
+  const clusterIps = clusterResolverIps(e);
+  if (lostCluster && dnsPolicyOf(pod) === 'Default') {
     // The cluster DNS listed in dnsConfig loses to the node's resolvers; ClusterFirst puts it first.
     const dnsPolicy = pod.spec.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst';
     remedies.push({
       summary: `Use dnsPolicy ${dnsPolicy} so the cluster DNS comes first.`,
-      commands: [s.patchPodSpec(pod, { dnsPolicy })],
+      commands: [patchPodSpec(pod, { dnsPolicy })],
     });
   } else if (composed && cfg) {
-    const room = Math.max(0, s.MAX_NAMESERVERS - composed.auto.nameservers.length);
+    const room = Math.max(0, MAX_NAMESERVERS - composed.auto.nameservers.length);
     const extra = (cfg.nameservers ?? []).filter((ip) => !composed.auto.nameservers.includes(ip));
     const nameservers = [
       ...extra.filter((ip) => clusterIps.includes(ip)),
       ...extra.filter((ip) => !clusterIps.includes(ip)),
     ];
-    const kept = s.trimSearch(composed.search, lim);
+    const kept = trimSearch(composed.search, lim);
     const searches = (cfg.searches ?? []).filter(
       (d) => kept.includes(d) && !composed.auto.search.includes(d),
     );
@@ -51,26 +62,26 @@ function remediesFor(
     };
     remedies.push({
       summary: 'Trim the pod dnsConfig to what the kubelet keeps.',
-      commands: [s.patchPodSpec(pod, { dnsConfig })],
+      commands: [patchPodSpec(pod, { dnsConfig })],
     });
   }
-  const node = s.clientNodeName(e);
+  const node = clientNodeName(e);
   const nodeOver =
     !!composed &&
-    (composed.auto.nameservers.length > s.MAX_NAMESERVERS ||
-      s.trimSearch(composed.auto.search, lim).length < composed.auto.search.length);
+    (composed.auto.nameservers.length > MAX_NAMESERVERS ||
+      trimSearch(composed.auto.search, lim).length < composed.auto.search.length);
   if (node && nodeOver) {
     remedies.push({
       summary: `The node's own resolv.conf on ${node} already exceeds the limits: trim the file the kubelet reads (resolvConf).`,
       commands: [
-        `kubectl get --raw /api/v1/nodes/${s.shq(node)}/proxy/configz | grep -o '"resolvConf":"[^"]*"'`,
+        `kubectl get --raw /api/v1/nodes/${shq(node)}/proxy/configz | grep -o '"resolvConf":"[^"]*"'`,
       ],
     });
   }
   remedies.push({
     summary: 'See what the kubelet applied after trimming.',
     commands: [
-      `kubectl -n ${ns} get events --field-selector involvedObject.name=${s.shq(pod.metadata.name)},reason=DNSConfigForming`,
+      `kubectl -n ${ns} get events --field-selector involvedObject.name=${shq(pod.metadata.name)},reason=DNSConfigForming`,
     ],
   });
   return remedies;
@@ -84,23 +95,23 @@ function run(e: Evidence): Finding[] {
       ev.reason === 'DNSConfigForming' &&
       (!ev.involvedObject?.name || ev.involvedObject.name === pod.metadata.name),
   );
-  const lim = s.kubeletSearchLimits(seenValue(e.clientNode));
-  const composed = s.composeDns(pod, e);
-  const keptSearch = composed ? s.trimSearch(composed.search, lim) : [];
+  const lim = kubeletSearchLimits(seenValue(e.clientNode));
+  const composed = composeDns(pod, e);
+  const keptSearch = composed ? trimSearch(composed.search, lim) : [];
   const droppedSearch = (composed?.search ?? []).filter((d) => !keptSearch.includes(d));
-  const droppedNs = (composed?.nameservers ?? []).slice(s.MAX_NAMESERVERS);
+  const droppedNs = (composed?.nameservers ?? []).slice(MAX_NAMESERVERS);
   const observed = seenValue(e.podResolvConf);
   const read = observed && observed.source !== 'computed' ? observed.parsed : undefined;
   const observedOver =
     !!read &&
-    (read.nameservers.length > s.MAX_NAMESERVERS ||
+    (read.nameservers.length > MAX_NAMESERVERS ||
       read.search.length > lim.paths ||
       read.search.join(' ').length > lim.chars);
   if (events.length === 0 && droppedNs.length === 0 && droppedSearch.length === 0 && !observedOver) return [];
 
   const ref = podRef(pod);
-  const domain = s.clusterDomainOf(e);
-  const clusterIps = [...s.clusterDnsIps(e), ...s.nodeLocalIps(e)];
+  const domain = seenValue(e.clusterDns)?.clusterDomain;
+  const clusterIps = clusterResolverIps(e);
   // Losing the cluster DNS server or a cluster search domain breaks cluster names now.
   const lostCluster =
     droppedNs.some((ip) => clusterIps.includes(ip)) ||
@@ -109,27 +120,27 @@ function run(e: Evidence): Finding[] {
   const evidence: Excerpt[] = events
     .slice(0, 2)
     .map((ev) =>
-      s.quote(`event on pod ${ref}`, `${ev.type ?? 'Warning'} DNSConfigForming: ${ev.message ?? ''}`),
+      quote(`event on pod ${ref}`, `${ev.type ?? 'Warning'} DNSConfigForming: ${ev.message ?? ''}`),
     );
   const cfg = pod.spec.dnsConfig;
   if (cfg) {
     const text = `nameservers: [${(cfg.nameservers ?? []).join(', ')}] searches: [${(cfg.searches ?? []).join(', ')}]`;
-    evidence.push(s.quote(`pod ${ref} spec.dnsConfig (dnsPolicy ${s.dnsPolicyOf(pod)})`, text));
+    evidence.push(quote(`pod ${ref} spec.dnsConfig (dnsPolicy ${dnsPolicyOf(pod)})`, text));
   }
   if (droppedNs.length || droppedSearch.length) {
-    const text = `omits nameservers [${droppedNs.join(', ')}] and search domains [${droppedSearch.join(', ')}] (limits: ${s.MAX_NAMESERVERS} nameservers; ${lim.paths} domains / ${lim.chars} chars, ${lim.era})`;
-    evidence.push(s.quote('kubelet composition', text));
+    const text = `omits nameservers [${droppedNs.join(', ')}] and search domains [${droppedSearch.join(', ')}] (limits: ${MAX_NAMESERVERS} nameservers; ${lim.paths} domains / ${lim.chars} chars, ${lim.era})`;
+    evidence.push(quote('kubelet composition', text));
   }
   if (observed && observedOver) {
-    const lines = `${s.resolvLines(observed, 'nameserver')}\n${s.resolvLines(observed, 'search')}`;
-    evidence.push(s.quote(s.resolvSource(observed, ref), lines));
+    const lines = `${resolvLines(observed, 'nameserver')}\n${resolvLines(observed, 'search')}`;
+    evidence.push(quote(resolvSource(observed, ref), lines));
   }
   return [
     finding('pod.resolv-conf-limits', {
       severity: lostCluster ? 'critical' : 'warning',
       title: `DNS config of pod ${ref} exceeds the kubelet limits; entries were dropped`,
       detail:
-        `The kubelet writes at most ${s.MAX_NAMESERVERS} nameservers and ${lim.paths} search domains / ${lim.chars} characters (${lim.era}) and silently drops the rest. ` +
+        `The kubelet writes at most ${MAX_NAMESERVERS} nameservers and ${lim.paths} search domains / ${lim.chars} characters (${lim.era}) and silently drops the rest. ` +
         (lostCluster
           ? 'What it dropped includes the cluster DNS server or a cluster search domain, so cluster names fail.'
           : 'Lookups that rely on the dropped nameservers or search domains fail or go elsewhere.'),

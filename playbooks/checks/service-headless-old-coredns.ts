@@ -8,19 +8,12 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { compareVersions, finding, versionFrom } from './support.js';
-import {
-  clientProbesOf,
-  clip,
-  corednsDeploymentName,
-  describeProbe,
-  dnsNamespace,
-  isHeadless,
-  normName,
-  readyAddresses,
-  shq,
-  svcRef,
-} from './support-service.js';
+import { corednsContainer, corednsDeploymentName, dnsNamespace, normName } from './support/names.js';
+import { isDead } from './support/probes.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
+import { compareVersions, finding, readyAddresses, versionFrom } from './support.js';
+import { clientProbesOf, describeProbe, isHeadless, svcRef } from './support-service.js';
 
 const FIXED_IN = '1.7.0';
 
@@ -31,7 +24,7 @@ function outcome(e: Evidence, name: string, ready: string[]): { fails: Excerpt[]
   for (const p of clientProbesOf(e, name)) {
     const ips = p.sample?.match(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g) ?? [];
     const stale = ips.length > 0 && !ips.some((ip) => ready.includes(ip));
-    if ((p.rcodes['NXDOMAIN'] ?? 0) > 0 || (p.attempts > 0 && p.answered === 0) || stale)
+    if ((p.rcodes['NXDOMAIN'] ?? 0) > 0 || isDead(p) || stale)
       fails.push({
         source: `client probe ${p.server}`,
         text: describeProbe(p) + (stale ? ` [${clip(p.sample ?? '', 120)}]` : ''),
@@ -45,8 +38,7 @@ function outcome(e: Evidence, name: string, ready: string[]): { fails: Excerpt[]
 
 /** The CoreDNS container and its image with the tag moved to 1.7.0, when the pods show one. */
 function upgradedImage(e: Evidence): { container: string; image: string } | undefined {
-  const containers = seenValue(e.corednsPods)?.[0]?.spec.containers ?? [];
-  const c = containers.find((x) => x.image?.includes('coredns')) ?? containers[0];
+  const c = corednsContainer(e);
   const m = /^(.*):([^:/@]+)(?:@.*)?$/.exec(c?.image ?? '');
   if (!c || !m?.[2] || !/\d+\.\d+\.\d+/.test(m[2])) return undefined;
   return { container: c.name, image: `${m[1]}:${m[2].replace(/\d+\.\d+\.\d+/, FIXED_IN)}` };

@@ -8,17 +8,13 @@ import type { Check } from '../model/check.js';
 import type { ClientLibc, Evidence, ProbeResult } from '../model/evidence.js';
 import type { Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { splitServer } from './support/ip.js';
+import { clientNamespace, normName, workloadOf } from './support/names.js';
+import { unanswered } from './support/probes.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
 import { compareVersions, finding, podRef } from './support.js';
-import {
-  clip,
-  describeProbe,
-  isHeadless,
-  normName,
-  shq,
-  splitServer,
-  svcRef,
-  workloadOf,
-} from './support-service.js';
+import { describeProbe, isHeadless, svcRef } from './support-service.js';
 
 const MUSL_TCP_FALLBACK = '1.2.4';
 
@@ -30,7 +26,7 @@ interface Blocker {
 
 /** Why the client cannot fall back to TCP; undefined when it can (glibc, Go, new musl) or we cannot tell. */
 function blocker(libc: ClientLibc | undefined, tcp: ProbeResult | undefined): Blocker | undefined {
-  if (tcp && tcp.attempts > 0 && tcp.answered < tcp.attempts) {
+  if (tcp && unanswered(tcp) > 0) {
     const why = `TCP to ${tcp.server} fails (${tcp.answered} of ${tcp.attempts} answered)`;
     // Blocked outright reproduces the failure; partial loss only makes it intermittent.
     return { cause: 'tcp-blocked', why, weight: tcp.answered === 0 ? 0.9 : 0.5 };
@@ -54,7 +50,7 @@ function tcpProbe(results: ProbeResult[], udp: ProbeResult): ProbeResult | undef
 
 function remedies(e: Evidence, server: string, name: string, why: Blocker, libc?: ClientLibc): Remedy[] {
   const pod = seenValue(e.clientPod);
-  const ns = shq(pod?.metadata.namespace ?? e.target.namespace ?? 'default');
+  const ns = clientNamespace(e);
   const { host } = splitServer(server);
   const dig = (flags: string) =>
     `kubectl -n ${ns} run dns-tc-check --rm -it --restart=Never --image=nicolaka/netshoot -- dig ${flags} @${shq(host)} ${shq(name)}`;
@@ -75,7 +71,7 @@ function remedies(e: Evidence, server: string, name: string, why: Blocker, libc?
     allowTcp,
     {
       summary: 'Or ask over TCP from the start (`use-vc`)',
-      commands: [`kubectl -n ${ns} patch ${shq(owner)} -p '${patch}'`],
+      commands: [`kubectl -n ${ns} patch ${owner.kind}/${shq(owner.name)} -p '${patch}'`],
     },
   ];
 }

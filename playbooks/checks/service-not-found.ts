@@ -8,17 +8,11 @@ import type { Check } from '../model/check.js';
 import type { AskedName, Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { finding } from './support.js';
-import {
-  clientProbesOf,
-  clip,
-  describeProbe,
-  endpointsOf,
-  normName,
-  shq,
-  splitServiceName,
-  svcRef,
-} from './support-service.js';
+import { normName } from './support/names.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
+import { endpointsOf, finding } from './support.js';
+import { clientProbesOf, describeProbe, splitServiceName, svcRef } from './support-service.js';
 
 /** The StatefulSet pod the name points at (`db-7.db.data.svc...`), when no endpoint of the Service is that pod. */
 function missingPod(asked: AskedName): string | undefined {

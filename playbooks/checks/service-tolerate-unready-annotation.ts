@@ -10,8 +10,10 @@ import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { EndpointSlice, Service } from '../model/k8s.js';
-import { compareVersions, finding, versionFrom } from './support.js';
-import { clip, endpointsOf, isHeadless, shq, svcRef } from './support-service.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
+import { compareVersions, endpointsOf, finding, versionFrom } from './support.js';
+import { isHeadless, svcRef } from './support-service.js';
 
 const ANNOTATION = 'service.alpha.kubernetes.io/tolerate-unready-endpoints';
 const IGNORED_FROM = '1.8.4';

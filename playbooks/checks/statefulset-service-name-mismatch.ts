@@ -10,8 +10,9 @@ import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Service, StatefulSet } from '../model/k8s.js';
+import { clip } from './support/text.js';
 import { finding, matchesSelector } from './support.js';
-import { clip, type GoverningFix, governingServiceRemedy, isHeadless, svcRef } from './support-service.js';
+import { type GoverningFix, governingServiceRemedy, isHeadless, svcRef } from './support-service.js';
 
 interface Case {
   sts: StatefulSet;

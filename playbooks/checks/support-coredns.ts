@@ -1,86 +1,41 @@
 /**
- * Helpers the coredns.* checks share: the real names to put in commands, log-event ordering,
- * crash-line staleness, and the DNS symptoms that turn a risk into a cause.
+ * Helpers the coredns.* checks share: log events (ordering, true counts, staleness of crash
+ * lines), Corefile directives, and the DNS symptoms that turn a risk into a cause.
  */
 import type { LogEvent, LogSummary } from '../logs/summary-types.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
-import type { Excerpt, Remedy } from '../model/finding.js';
+import type { Excerpt } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Pod } from '../model/k8s.js';
 import type { Directive } from '../parsers/corefile-types.js';
+import { configMapName, dnsNamespace, dnsPodLabels, dnsPodSelector } from './support/names.js';
+import { allProbes, CLUSTER_DNS_HOPS, probeFailed } from './support/probes.js';
+import { clip } from './support/text.js';
+import { RECENT_MS, timeMs } from './support/time.js';
 import { isPodReady } from './support.js';
 
-/** "Now" for restarts and log lines: within this window of `observedAt`. */
-export const RECENT_MS = 15 * 60_000;
-const MAX_EXCERPT = 300;
-const K8S_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-
-/** Log and object text is untrusted: one line, no control characters, at most 300 chars. */
-export function clip(text: string, max = MAX_EXCERPT): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** A Kubernetes name safe to paste into a shell command, else the fallback. */
-export function safeName(name: string | undefined, fallback: string): string {
-  return name && K8S_NAME.test(name) ? name : fallback;
-}
-
-/** Namespace CoreDNS lives in, from the objects we saw (never assumed unless nothing says). */
-export function dnsNamespace(e: Evidence): string {
-  const fromCorefile = seenValue(e.corefile)?.source.split('/')[0];
-  return safeName(
-    seenValue(e.clusterDns)?.service.metadata.namespace ??
-      seenValue(e.corednsDeployment)?.metadata.namespace ??
-      seenValue(e.corednsPods)?.[0]?.metadata.namespace ??
-      fromCorefile,
-    'kube-system',
-  );
-}
-
-export function deploymentName(e: Evidence): string {
-  const owner = seenValue(e.corednsPods)?.[0]?.metadata.ownerReferences?.find((o) => o.kind === 'Deployment');
-  return safeName(seenValue(e.corednsDeployment)?.metadata.name ?? owner?.name, 'coredns');
-}
-
-export function serviceName(e: Evidence): string {
-  return safeName(seenValue(e.clusterDns)?.service.metadata.name, 'kube-dns');
-}
-
-/** The ConfigMap that holds the Corefile, from `CorefileEvidence.source` (`kube-system/coredns`). */
-export function configMapName(e: Evidence): string {
-  return safeName(seenValue(e.corefile)?.source.split('/')[1], 'coredns');
-}
-
-/** The DNS Service's selector, keeping only shell-safe labels; `k8s-app: kube-dns` when unknown. */
-export function podLabels(e: Evidence): Record<string, string> {
-  const sel = seenValue(e.clusterDns)?.service.spec.selector;
-  const pairs = Object.entries(sel ?? {}).filter(([k, v]) => /^[\w./-]+$/.test(k) && /^[\w.-]*$/.test(v));
-  return pairs.length > 0 ? Object.fromEntries(pairs) : { 'k8s-app': 'kube-dns' };
-}
-
-/** `k8s-app=kube-dns` from the DNS Service's selector, for `-l`. */
-export function podSelector(e: Evidence): string {
-  return Object.entries(podLabels(e))
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
-}
-
-export function containerName(e: Evidence): string {
-  const containers = seenValue(e.corednsPods)?.[0]?.spec.containers ?? [];
-  const c = containers.find((x) => x.name === 'coredns' || x.image?.includes('coredns')) ?? containers[0];
-  return safeName(c?.name, 'coredns');
-}
-
-/** Milliseconds since the epoch; ISO strings without a zone are UTC. NaN when absent or unreadable. */
-export function timeMs(iso: string | undefined): number {
-  if (!iso) return Number.NaN;
-  const withZone = /(Z|[+-]\d\d:?\d\d)$/i.test(iso) ? iso : `${iso.length === 16 ? `${iso}:00` : iso}Z`;
-  return Date.parse(withZone);
-}
-
+/** The events of one kind the summary kept (capped: the first ones and the latest per kind). */
 export function events(logs: LogSummary | undefined, kind: LogEvent['kind']): LogEvent[] {
   return (logs?.events ?? []).filter((ev) => ev.kind === kind);
+}
+
+/**
+ * How many `kind` events the log held: the true total when the summary counted it, else the kept
+ * ones, which is a floor (`atLeast`) when the summary dropped events.
+ */
+export function eventCount(
+  logs: LogSummary | undefined,
+  kind: LogEvent['kind'],
+): { n: number; atLeast: boolean } {
+  const counted = logs?.eventCounts?.[kind];
+  if (counted !== undefined) return { n: counted, atLeast: false };
+  return { n: events(logs, kind).length, atLeast: (logs?.eventsDropped ?? 0) > 0 };
+}
+
+/** `12`, or `10 or more` when the true count is unknown. */
+export function eventCountText(logs: LogSummary | undefined, kind: LogEvent['kind']): string {
+  const { n, atLeast } = eventCount(logs, kind);
+  return `${n}${atLeast ? ' or more' : ''}`;
 }
 
 /** Whether `b` happened after `a` in the same log stream (by time when both have one, else by line). */
@@ -121,6 +76,12 @@ export function restartedRecently(pod: Pod, observedAt: string): boolean {
   });
 }
 
+/** Whether a fatal line can be what takes DNS down now: CoreDNS pods unseen, none, or some not Ready. */
+export function corednsDown(e: Evidence): boolean {
+  const pods = seenValue(e.corednsPods);
+  return !pods || pods.length === 0 || pods.some((p) => !isPodReady(p));
+}
+
 /**
  * A fatal line (parse error, loop) is history when every CoreDNS pod is Ready now and the line
  * predates the container running now, or carries no time and no pod restarted recently.
@@ -151,11 +112,6 @@ export function directiveExcerpt(e: Evidence, d: Directive): Excerpt {
 }
 
 const SLOW_P95_MS = 500;
-const COREDNS_HOPS = new Set(['dns-service', 'coredns-pod', 'nodelocal']);
-
-function probeFailed(r: ProbeResult): boolean {
-  return r.timeouts > 0 || r.answered < r.attempts || (r.rcodes.SERVFAIL ?? 0) + (r.rcodes.REFUSED ?? 0) > 0;
-}
 
 function probeExcerpt(r: ProbeResult): Excerpt {
   const bad = Object.entries(r.rcodes)
@@ -180,11 +136,7 @@ export function probeSymptoms(
 ): DnsSymptoms & { seen: boolean } {
   const failing: Excerpt[] = [];
   const slow: Excerpt[] = [];
-  const client = seenValue(e.clientProbes);
-  const side = seenValue(e.corednsSideProbes);
-  const probes = [...(client?.results ?? []), ...(side?.results ?? [])].filter(
-    (p) => COREDNS_HOPS.has(p.hop) && keep(p),
-  );
+  const probes = allProbes(e).filter((p) => CLUSTER_DNS_HOPS.has(p.hop) && keep(p));
   for (const r of probes) {
     if (probeFailed(r)) failing.push(probeExcerpt(r));
     else if ((r.latencyMs?.p95 ?? 0) >= SLOW_P95_MS) slow.push(probeExcerpt(r));
@@ -226,29 +178,9 @@ export function hasSymptoms(s: DnsSymptoms): boolean {
   return s.failing.length + s.slow.length > 0;
 }
 
-/**
- * Install NodeLocal DNSCache with this cluster's values filled in (the upstream addon manifest),
- * or undefined when it is deployed already or the DNS IP and domain are unknown.
- */
-export function nodeLocalRemedy(e: Evidence): Remedy | undefined {
-  const dns = seenValue(e.clusterDns);
-  if (seenValue(e.nodeLocal)?.deployed || !dns) return undefined;
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(dns.ip) || !/^[a-z0-9.-]+$/.test(dns.clusterDomain)) return undefined;
-  const domain = dns.clusterDomain.replace(/\.$/, '');
-  const ipvs = seenValue(e.kubeProxy)?.mode === 'ipvs';
-  const server = ipvs
-    ? `s/,__PILLAR__DNS__SERVER__//g; s/__PILLAR__CLUSTER__DNS__/${dns.ip}/g`
-    : `s/__PILLAR__DNS__SERVER__/${dns.ip}/g`;
-  const url =
-    'https://raw.githubusercontent.com/kubernetes/kubernetes/master/cluster/addons/dns/nodelocaldns/nodelocaldns.yaml';
-  return {
-    summary: `Enable NodeLocal DNSCache so each node answers from its own cache${ipvs ? ' (IPVS mode: also point the kubelet clusterDNS at 169.254.20.10)' : ''}.`,
-    commands: [
-      `curl -sSLo nodelocaldns.yaml ${url}`,
-      `sed -i 's/__PILLAR__LOCAL__DNS__/169.254.20.10/g; s/__PILLAR__DNS__DOMAIN__/${domain}/g; ${server}' nodelocaldns.yaml`,
-      'kubectl create -f nodelocaldns.yaml',
-    ],
-  };
+/** Shows whether CoreDNS reloaded its Corefile in the last minutes (after an edit of the ConfigMap). */
+export function reloadLogCommand(e: Evidence): string {
+  return `kubectl -n ${dnsNamespace(e)} logs -l ${dnsPodSelector(e)} --since=5m --timestamps | grep plugin/reload`;
 }
 
 /** Replica count to scale to: double what runs now, at least two. */
@@ -263,7 +195,7 @@ export function spreadPatch(e: Evidence): string {
     maxSkew: 1,
     topologyKey: 'kubernetes.io/hostname',
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: podLabels(e) },
+    labelSelector: { matchLabels: dnsPodLabels(e) },
   };
   return JSON.stringify({ spec: { template: { spec: { topologySpreadConstraints: [constraint] } } } });
 }

@@ -1,78 +1,17 @@
 /**
- * Helpers shared by the upstream, Service and StatefulSet checks: naming the DNS Deployment and
- * its nodes for remedies, matching probe names, quoting untrusted text for excerpts and commands.
+ * Helpers shared by the upstream, Service and StatefulSet checks: probes by name and server,
+ * where an rcode came from, Service names, and the commands that reach an upstream or fix a
+ * StatefulSet's governing Service.
  */
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import type { EndpointSlice, Node, Pod, Service, StatefulSet } from '../model/k8s.js';
+import type { Service, StatefulSet } from '../model/k8s.js';
+import { splitServer } from './support/ip.js';
+import { corednsNode, corefileConfigMap, dnsNamespace, dnsPodSelector, normName } from './support/names.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
 import { isClusterName } from './support.js';
-
-/** Excerpts quote logs and objects, which are untrusted: keep them short, one line, no control characters. */
-export function clip(text: string, max = 300): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
-}
-
-/** A word safe to paste into a shell command: kept as is when plain, else single-quoted. */
-export function shq(word: string): string {
-  return /^[A-Za-z0-9_./:@=,+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** `api.example.net` from `API.example.net.`: how names are compared. */
-export function normName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** Namespace of the cluster DNS Service (kube-system unless the evidence says otherwise). */
-export function dnsNamespace(e: Evidence): string {
-  return seenValue(e.clusterDns)?.service.metadata.namespace ?? 'kube-system';
-}
-
-/** Label selector of the DNS pods as `k=v,...`, from the DNS Service (k8s-app=kube-dns by default). */
-export function dnsSelector(e: Evidence): string {
-  const selector = seenValue(e.clusterDns)?.service.spec.selector;
-  const pairs = Object.entries(selector ?? {}).map(([k, v]) => `${k}=${v}`);
-  return pairs.length > 0 ? pairs.join(',') : 'k8s-app=kube-dns';
-}
-
-/** The node a CoreDNS-side command should run on: where the side probes ran, else a CoreDNS pod's node. */
-export function corednsNode(e: Evidence): string | undefined {
-  const probed = seenValue(e.corednsSideProbes)?.node;
-  if (probed) return probed;
-  const pods = seenValue(e.corednsPods) ?? [];
-  return pods.find((p) => p.spec.nodeName)?.spec.nodeName ?? seenValue(e.corednsNodes)?.[0]?.metadata.name;
-}
-
-/** `i-0bbb2222` from `aws:///eu-west-1a/i-0bbb2222` or `cn-hangzhou.i-bp1x`; the node name otherwise. */
-export function instanceId(node: Node): string {
-  const last = node.spec?.providerID?.split('/').filter(Boolean).pop();
-  if (!last) return node.metadata.name;
-  const ecs = /(?:^|\.)(i-[A-Za-z0-9]+)$/.exec(last);
-  return ecs?.[1] ?? last;
-}
-
-/** Instance ids of the nodes that run CoreDNS, for the provider ticket. */
-export function corednsInstanceIds(e: Evidence): string[] {
-  const nodes = seenValue(e.corednsNodes) ?? [];
-  if (nodes.length > 0) return nodes.map(instanceId);
-  const pods = seenValue(e.corednsPods) ?? [];
-  return [...new Set(pods.flatMap((p) => (p.spec.nodeName ? [p.spec.nodeName] : [])))];
-}
-
-/** `2026-11-26T09:58:03Z` from any ISO-8601 time: the ticket wants the second. */
-export function toSecond(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Whether `at` lies within `minutes` before `observedAt` (unknown times count as recent). */
-export function isRecent(at: string | undefined, observedAt: string, minutes: number): boolean {
-  const t = at ? Date.parse(at) : Number.NaN;
-  const now = Date.parse(observedAt);
-  if (Number.isNaN(t) || Number.isNaN(now)) return true;
-  return now - t <= minutes * 60_000;
-}
 
 /** One line describing a probe: `20 udp A api.example.net @10.0.0.2:53: 20 answered (SERVFAIL 20), 0 timeouts`. */
 export function describeProbe(p: ProbeResult): string {
@@ -85,29 +24,8 @@ export function describeProbe(p: ProbeResult): string {
   );
 }
 
-/** `deployment/web` for a pod of ReplicaSet `web-7d9f8c6b5`: the workload to patch, when known. */
-export function workloadOf(pod: Pod): string | undefined {
-  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
-  if (!owner) return undefined;
-  if (owner.kind === 'ReplicaSet') {
-    // A Deployment's ReplicaSet is `<deployment>-<pod-template-hash>`.
-    const m = /^(.+)-[a-z0-9]{5,10}$/.exec(owner.name);
-    return m ? `deployment/${m[1]}` : `replicaset/${owner.name}`;
-  }
-  return `${owner.kind.toLowerCase()}/${owner.name}`;
-}
-
 export function isHeadless(svc: Service): boolean {
   return svc.spec.clusterIP === 'None';
-}
-
-/** Endpoints of the slices; `ready` unset means ready (the EndpointSlice API's rule). */
-export function endpointsOf(slices: EndpointSlice[] | undefined) {
-  return (slices ?? []).flatMap((s) => s.endpoints ?? []);
-}
-
-export function readyAddresses(slices: EndpointSlice[] | undefined): string[] {
-  return endpointsOf(slices).flatMap((ep) => (ep.conditions?.ready === false ? [] : ep.addresses));
 }
 
 export function svcRef(svc: Service): string {
@@ -120,29 +38,10 @@ export function clientProbesOf(e: Evidence, name: string): ProbeResult[] {
   return (seenValue(e.clientProbes)?.results ?? []).filter((p) => normName(p.name) === want);
 }
 
-/** The CoreDNS Deployment's name, for rollout and set-image commands. */
-export function corednsDeploymentName(e: Evidence): string {
-  return seenValue(e.corednsDeployment)?.metadata.name ?? 'coredns';
-}
-
-/** `{ host: '10.0.0.2', port: '53' }` from `10.0.0.2:53`, `[fd00::5]:53` or a bare address. */
-export function splitServer(server: string): { host: string; port: string } {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
-  if (v6) return { host: v6[1] ?? server, port: v6[2] ?? '53' };
-  const m = /^([^:]+):(\d+)$/.exec(server);
-  return m ? { host: m[1] ?? server, port: m[2] ?? '53' } : { host: server, port: '53' };
-}
-
-/** The ConfigMap the Corefile came from (`kube-system/coredns` unless the evidence says otherwise). */
-export function corefileConfigMap(e: Evidence): { namespace: string; name: string } {
-  const [namespace, name] = (seenValue(e.corefile)?.source ?? '').split('/');
-  return namespace && name ? { namespace, name } : { namespace: dnsNamespace(e), name: 'coredns' };
-}
-
 /** Prints the Corefile CoreDNS runs, to check its `forward` targets. */
 export function showCorefile(e: Evidence): string {
   const cm = corefileConfigMap(e);
-  return `kubectl -n ${shq(cm.namespace)} get configmap ${shq(cm.name)} -o jsonpath='{.data.Corefile}'`;
+  return `kubectl -n ${cm.namespace} get configmap ${cm.name} -o jsonpath='{.data.Corefile}'`;
 }
 
 /** A `dig` run from a CoreDNS node's network (what the guide does with nsenter), or a way to find one. */
@@ -154,7 +53,7 @@ export function digFromCorednsNode(
   flags = '+time=2 +tries=1',
 ): string {
   const node = corednsNode(e);
-  if (!node) return `kubectl -n ${dnsNamespace(e)} get pods -l ${dnsSelector(e)} -o wide`;
+  if (!node) return `kubectl -n ${dnsNamespace(e)} get pods -l ${dnsPodSelector(e)} -o wide`;
   const at = server ? (({ host, port }) => ` @${shq(host)} -p ${port}`)(splitServer(server)) : '';
   return `kubectl debug node/${shq(node)} -it --image=nicolaka/netshoot -- dig${at} ${shq(name)} ${shq(qtype)} ${flags}`;
 }

@@ -1,7 +1,7 @@
-/** Small helpers the checks share: building findings, reading pods, versions, selectors. */
+/** Small helpers the checks share: building findings, reading pods and endpoints, versions, selectors. */
 import { CATALOG, type CheckId } from '../catalog.js';
 import type { Excerpt, Finding, Remedy, Severity } from '../model/finding.js';
-import type { LabelSelector, Pod } from '../model/k8s.js';
+import type { EndpointSlice, LabelSelector, Pod } from '../model/k8s.js';
 
 export interface FindingInput {
   severity: Severity;
@@ -32,6 +32,16 @@ export function waitingReasons(pod: Pod): string[] {
   return (pod.status?.containerStatuses ?? []).flatMap((c) =>
     c.state?.waiting?.reason ? [c.state.waiting.reason] : [],
   );
+}
+
+/** Endpoints of the slices; `ready` unset means ready (the EndpointSlice API's rule). */
+export function endpointsOf(slices: EndpointSlice[] | undefined) {
+  return (slices ?? []).flatMap((s) => s.endpoints ?? []);
+}
+
+/** Addresses of the ready endpoints. */
+export function readyAddresses(slices: EndpointSlice[] | undefined): string[] {
+  return endpointsOf(slices).flatMap((ep) => (ep.conditions?.ready === false ? [] : ep.addresses));
 }
 
 /** `1.8.4` from `registry.k8s.io/coredns/coredns:v1.8.4`, `coredns:1.6.7-eksbuild.1`, `CoreDNS-1.11.3`. */

@@ -8,22 +8,17 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { corednsInstanceIds, corednsNode, dnsNamespace, dnsPodSelector, normName } from './support/names.js';
+import { shq } from './support/shell.js';
+import { clip } from './support/text.js';
+import { isRecent, NO_LOG_TIME, toSecond } from './support/time.js';
 import { finding } from './support.js';
 import {
-  clip,
   codeFromCoreDns,
-  corednsInstanceIds,
-  corednsNode,
   describeProbe,
   digFromCorednsNode,
-  dnsNamespace,
-  dnsSelector,
-  isRecent,
   isSearchExpansion,
-  normName,
   showCorefile,
-  shq,
-  toSecond,
   upstreamProbes,
 } from './support-service.js';
 
@@ -33,7 +28,8 @@ interface Failure {
   name: string;
   rcode: string;
   count: number;
-  at: string;
+  /** When the log line was written; undefined for probes and for log lines without a time. */
+  at?: string;
   qtype: string;
   excerpt: Excerpt;
   fromLog: boolean;
@@ -48,8 +44,15 @@ function failures(e: Evidence): Failure[] {
     const qtype = /"(\w+) IN /.exec(f.sample)?.[1] ?? 'A';
     const excerpt = { source: 'CoreDNS logs', text: clip(f.sample), ...(at ? { at } : {}) };
     const name = normName(f.name);
-    const failure = { name, rcode: f.rcode, count: f.count, at: at ?? e.observedAt, qtype, excerpt };
-    found.set(`${name} ${f.rcode}`, { ...failure, fromLog: true });
+    found.set(`${name} ${f.rcode}`, {
+      name,
+      rcode: f.rcode,
+      count: f.count,
+      at,
+      qtype,
+      excerpt,
+      fromLog: true,
+    });
   }
   for (const p of seenValue(e.clientProbes)?.results ?? []) {
     if (p.hop === 'upstream' || p.hop === 'apiserver') continue;
@@ -58,8 +61,7 @@ function failures(e: Evidence): Failure[] {
       const name = normName(p.name);
       if (count === 0 || found.has(`${name} ${rcode}`)) continue;
       const excerpt = { source: `client probe ${p.server}`, text: describeProbe(p) };
-      const failure = { name, rcode, count, at: e.observedAt, qtype: p.qtype, excerpt };
-      found.set(`${name} ${rcode}`, { ...failure, fromLog: false });
+      found.set(`${name} ${rcode}`, { name, rcode, count, qtype: p.qtype, excerpt, fromLog: false });
     }
   }
   return [...found.values()].filter((f) => !isSearchExpansion(e, f.name)).sort((a, b) => b.count - a.count);
@@ -78,11 +80,17 @@ function upstreamAnswer(e: Evidence, f: Failure): Answer {
   return clean ? { kind: 'clean', probe: clean } : { kind: 'none' };
 }
 
+/** When it was seen, to the second: the log line's own time (never the gather time), or when the probe ran. */
+function seenAt(e: Evidence, f: Failure): string | undefined {
+  if (!f.fromLog) return toSecond(e.observedAt);
+  return f.at ? toSecond(f.at) : undefined;
+}
+
 function build(e: Evidence, f: Failure, probe: ProbeResult | undefined): Finding {
-  const when = toSecond(f.at);
+  const at = seenAt(e, f);
   const instances = corednsInstanceIds(e).join(' ') || 'of the CoreDNS nodes';
   const confirmed = probe !== undefined;
-  const recent = f.fromLog && isRecent(f.at, e.observedAt, 60);
+  const recent = f.fromLog && isRecent(f.at, e.observedAt, 60 * 60_000);
   const direct = probe && {
     source: `direct probe from ${corednsNode(e) ?? 'a CoreDNS node'}`,
     text: describeProbe(probe),
@@ -96,14 +104,14 @@ function build(e: Evidence, f: Failure, probe: ProbeResult | undefined): Finding
   return finding('upstream.error-rcode', {
     severity: confirmed || recent ? 'critical' : 'warning',
     title: `Upstream DNS answers ${f.rcode} for ${clip(f.name, 120)}`,
-    detail: `CoreDNS forwards ${clip(f.name, 120)} to its upstream and relays ${f.rcode} (${f.count} times, last ${when}). ${proof}`,
+    detail: `CoreDNS forwards ${clip(f.name, 120)} to its upstream and relays ${f.rcode} (${f.count} times, ${at ? `last ${at}` : NO_LOG_TIME}). ${proof}`,
     evidence,
     remedies: [
       {
-        summary: `Ticket to the DNS provider: domain ${clip(f.name, 120)}, code ${f.rcode}, time ${when}, instances ${instances}`,
+        summary: `Ticket to the DNS provider: domain ${clip(f.name, 120)}, code ${f.rcode}, ${at ? `time ${at}` : NO_LOG_TIME}, instances ${instances}`,
         commands: [
           digFromCorednsNode(e, probe?.server, f.name, f.qtype),
-          `kubectl -n ${dnsNamespace(e)} logs -l ${dnsSelector(e)} --timestamps --tail=2000 | grep -F ${shq(f.name)}`,
+          `kubectl -n ${dnsNamespace(e)} logs -l ${dnsPodSelector(e)} --timestamps --tail=2000 | grep -F ${shq(f.name)}`,
         ],
       },
       {

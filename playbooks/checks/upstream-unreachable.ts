@@ -9,19 +9,13 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { splitServer } from './support/ip.js';
+import { corednsInstanceIds, corednsNode } from './support/names.js';
+import { isDead } from './support/probes.js';
+import { clip } from './support/text.js';
+import { isRecent, NO_LOG_TIME, toSecond } from './support/time.js';
 import { finding } from './support.js';
-import {
-  clip,
-  corednsInstanceIds,
-  corednsNode,
-  describeProbe,
-  digFromCorednsNode,
-  isRecent,
-  showCorefile,
-  splitServer,
-  toSecond,
-  upstreamProbes,
-} from './support-service.js';
+import { describeProbe, digFromCorednsNode, showCorefile, upstreamProbes } from './support-service.js';
 
 /** The query name in `[ERROR] plugin/errors: 2 api.example.net. A: read udp ...`, unless it is loop's HINFO. */
 function queriedName(sample: string): string {
@@ -36,6 +30,15 @@ function grade(failing: boolean, answering: boolean, logged: boolean, recent: bo
   return recent ? (['critical', 0.7] as const) : (['warning', 0.3] as const);
 }
 
+/** ` 09:50:00Z to 09:59:10Z` for the ticket, from the log's own times (never the gather time). */
+function timesOf(logged: UpstreamErrors | undefined): string {
+  if (!logged) return '';
+  const last = logged.lastSeen ?? logged.firstSeen;
+  if (!last) return `, ${NO_LOG_TIME}`;
+  const first = logged.firstSeen;
+  return first && first !== last ? ` ${toSecond(first)} to ${toSecond(last)}` : ` ${toSecond(last)}`;
+}
+
 function build(
   e: Evidence,
   upstream: string,
@@ -44,7 +47,7 @@ function build(
 ): Finding[] {
   const failing = probes.find((p) => p.timeouts > 0 || p.answered === 0);
   const answering = probes.length > 0 && !failing;
-  const recent = logged !== undefined && isRecent(logged.lastSeen, e.observedAt, 30);
+  const recent = logged !== undefined && isRecent(logged.lastSeen, e.observedAt, 30 * 60_000);
   const graded = grade(failing !== undefined, answering, logged !== undefined, recent);
   if (!graded) return [];
   const [severity, weight] = graded;
@@ -71,10 +74,6 @@ function build(
       : 'no direct query from a CoreDNS node was made to confirm it';
   const name = logged ? queriedName(logged.sample) : (probes[0]?.name ?? '.');
   const { host, port } = splitServer(upstream);
-  const times =
-    logged?.firstSeen && logged.lastSeen
-      ? ` ${toSecond(logged.firstSeen)} to ${toSecond(logged.lastSeen)}`
-      : '';
   return [
     finding('upstream.unreachable', {
       severity,
@@ -90,7 +89,7 @@ function build(
           ],
         },
         {
-          summary: `If the path is open, ticket to the network/DNS provider: upstream ${upstream}, timeouts${times}, instances ${corednsInstanceIds(e).join(' ') || 'of the CoreDNS nodes'}`,
+          summary: `If the path is open, ticket to the network/DNS provider: upstream ${upstream}, timeouts${timesOf(logged)}, instances ${corednsInstanceIds(e).join(' ') || 'of the CoreDNS nodes'}`,
           commands: [showCorefile(e)],
         },
       ],
@@ -114,8 +113,7 @@ export const check: Check = {
     const silent = (seenValue(e.corednsSideProbes)?.results ?? []).filter(
       (p) =>
         p.hop === 'upstream' &&
-        p.attempts > 0 &&
-        p.answered === 0 &&
+        isDead(p) &&
         !logged.some((u) => upstreamProbes(e, { server: u.upstream }).includes(p)),
     );
     for (const server of new Set(silent.map((p) => p.server)))

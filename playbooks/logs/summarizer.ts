@@ -98,7 +98,9 @@ export class LogSummarizer {
   private minuteKey = '';
   private minuteBucket: { ok: number; failed: number } | undefined;
   /** Where the latest query time sits in the current chunk: made a string once per chunk. */
-  private lastAt: [string, number, number] | undefined;
+  private lastAtText: string | undefined;
+  private lastAtStart = 0;
+  private lastAtEnd = 0;
   private readonly failed = new Map<string, FailedName>();
   private readonly distinctFailed = new DistinctCounter();
   private readonly upstreams = new Map<string, UpstreamErrors>();
@@ -223,7 +225,10 @@ export class LogSummarizer {
       const minuteChanged = this.minuteKey === '' || !text.startsWith(this.minuteKey, q.atStart);
       if (minuteChanged || tracked) at = this.timeOf(text, q.atStart, q.atEnd);
       if (minuteChanged && at) this.minuteBucket = this.bucket(at);
-      this.lastAt = [text, q.atStart, q.atEnd];
+      // Fields, not a tuple: this runs for every timestamped line and must not allocate.
+      this.lastAtText = text;
+      this.lastAtStart = q.atStart;
+      this.lastAtEnd = q.atEnd;
       if (this.minuteBucket) {
         if (failedHard) this.minuteBucket.failed++;
         else this.minuteBucket.ok++;
@@ -245,10 +250,10 @@ export class LogSummarizer {
   }
 
   private flushLastTime(): void {
-    if (!this.lastAt) return;
-    const [text, from, to] = this.lastAt;
-    this.lastAt = undefined;
-    const at = this.timeOf(text, from, to);
+    const text = this.lastAtText;
+    if (text === undefined) return;
+    this.lastAtText = undefined;
+    const at = this.timeOf(text, this.lastAtStart, this.lastAtEnd);
     if (at) this.s.lastTime = at;
   }
 

@@ -110,4 +110,29 @@ describe('coredns.apiserver-unreachable', () => {
   ])('stays quiet when the logs are %s', (_, corednsLogs) => {
     expect(check.run({ ...healthyEvidence(), corednsLogs })).toEqual([]);
   });
+
+  it('counts the failed calls from the summary total, not the capped list of kept lines', () => {
+    const logs = emptyLogSummary({
+      events: [watchError({ lineNo: 3 }), watchError()],
+      eventsDropped: 118,
+      eventCounts: { 'api-unreachable': 120 },
+      minutes: [{ minute: '2026-11-26T09:58', ok: 40, failed: 12 }],
+    });
+
+    const [f] = check.run({ ...healthyEvidence(), corednsLogs: seen(logs) });
+
+    expect(f?.detail).toContain('CoreDNS logged 120 failed watch/list calls');
+  });
+
+  it('says "or more" when lines were dropped and the summary kept no total', () => {
+    const logs = emptyLogSummary({
+      events: [watchError({ lineNo: 3 }), watchError()],
+      eventsDropped: 30,
+      minutes: [{ minute: '2026-11-26T09:58', ok: 40, failed: 12 }],
+    });
+
+    const [f] = check.run({ ...healthyEvidence(), corednsLogs: seen(logs) });
+
+    expect(f?.detail).toContain('CoreDNS logged 2 or more failed watch/list calls');
+  });
 });

@@ -76,4 +76,17 @@ describe('coredns.max-concurrent-exceeded', () => {
     expect(f?.severity).toBe('critical');
     expect(f?.detail).toContain('1000 (the default)');
   });
+
+  it('counts the overflow lines from the summary total when it has one', () => {
+    const logs = emptyLogSummary({
+      events: [exceeded({ lineNo: 80 }), exceeded()],
+      eventsDropped: 12,
+      eventCounts: { 'max-concurrent': 14 },
+    });
+
+    const [f] = check.run({ ...healthyEvidence(), corednsLogs: seen(logs) });
+
+    expect(f?.detail).toContain('CoreDNS logged 14 lines');
+    expect(f?.detail).not.toContain('or more');
+  });
 });

@@ -15,6 +15,7 @@ const GLIBC: ClientLibc = { libc: 'glibc', version: '2.36', inferred: false, ima
 function evidence(libc: ClientLibc | undefined, results: ProbeResult[], traces?: ResolverTrace[]): Evidence {
   const client = pod('web-7d9f8c6b5-x2x2x', 'shop', 'node-a');
   client.metadata.ownerReferences = [{ kind: 'ReplicaSet', name: 'web-7d9f8c6b5', controller: true }];
+  client.metadata.labels = { ...client.metadata.labels, 'pod-template-hash': '7d9f8c6b5' };
   return {
     ...healthyEvidence(),
     clientPod: seen(client),

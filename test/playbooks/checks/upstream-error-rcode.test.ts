@@ -3,7 +3,7 @@ import { check } from '../../../playbooks/checks/upstream-error-rcode.js';
 import type { FailedName, LogEvent, UpstreamErrors } from '../../../playbooks/logs/summary-types.js';
 import type { Evidence, ProbeResult } from '../../../playbooks/model/evidence.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
-import { emptyLogSummary, healthyEvidence, probe } from '../../fixtures/evidence.js';
+import { emptyLogSummary, healthyEvidence, OBSERVED_AT, probe } from '../../fixtures/evidence.js';
 
 const SAMPLE =
   '[INFO] 10.8.2.3:50110 - 771 "AAAA IN api.example.net. udp 33 false 512" SERVFAIL qr,rd 33 0.002203s';
@@ -189,5 +189,22 @@ describe('upstream.error-rcode', () => {
     ],
   ])('stays quiet when the evidence is %s', (_, over) => {
     expect(check.run({ ...healthyEvidence(), ...over })).toEqual([]);
+  });
+
+  it('never gives the gather time as the time of a log line that had none', () => {
+    const [f] = check.run(
+      evidence(
+        [failed({ lastSeen: undefined, firstSeen: undefined })],
+        [upstreamProbe({ rcodes: { SERVFAIL: 20 } })],
+      ),
+    );
+    const text = [f?.title, f?.detail, ...(f?.remedies.map((r) => r.summary) ?? [])].join('\n');
+
+    expect(f?.evidence[0]).toEqual({ source: 'CoreDNS logs', text: SAMPLE });
+    expect(text).not.toContain(OBSERVED_AT.slice(0, 16));
+    expect(f?.detail).toContain('time not in the log (run kubectl logs with --timestamps)');
+    expect(f?.remedies[0]?.summary).toBe(
+      'Ticket to the DNS provider: domain api.example.net, code SERVFAIL, time not in the log (run kubectl logs with --timestamps), instances i-0bbb2222 i-0ccc3333',
+    );
   });
 });

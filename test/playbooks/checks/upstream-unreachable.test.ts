@@ -143,4 +143,15 @@ describe('upstream.unreachable', () => {
     expect(f?.remedies[0]?.commands[0]).toBe('kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide');
     expect(f?.remedies[1]?.summary).not.toMatch(/<|>/);
   });
+
+  it('says the log had no times instead of leaving the ticket without one', () => {
+    const [f] = check.run(
+      evidence([errors({ firstSeen: undefined, lastSeen: undefined })], [direct(SILENT)]),
+    );
+
+    expect(f?.remedies[1]?.summary).toContain(
+      'timeouts, time not in the log (run kubectl logs with --timestamps), instances',
+    );
+    expect(f?.evidence[0]).not.toHaveProperty('at');
+  });
 });
