@@ -77,7 +77,7 @@ function runWorker(job: RangeJob): Promise<PartialSummary> {
     // Small heaps keep the whole process bounded (a thread that outgrows them fails, loudly) and
     // make the chunk strings die young: measured faster than the default heap sizes here.
     const resourceLimits = {
-      maxYoungGenerationSizeMb: 8,
+      maxYoungGenerationSizeMb: 16,
       maxOldGenerationSizeMb: 64,
     };
     const worker = new Worker(new URL('./log-worker.js', import.meta.url), {

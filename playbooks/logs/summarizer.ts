@@ -46,6 +46,22 @@ const RCODES: readonly Rcode[] = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 
 const NO_RESPONSE = RCODES.length;
 const [NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, OTHER] = [0, 1, 2, 3, 4, 5, 6];
 const EXPANSION = NAME_CLASSES.indexOf('search-expansion');
+/** Characters up to the minute: `2026-11-26T09:14`, `[26/Nov/2026:09:14`. */
+const ISO_MINUTE = 16;
+const CLF_MINUTE = 18;
+
+interface MinuteSlot {
+  raw: string;
+  bucket: { ok: number; failed: number } | undefined;
+}
+
+/**
+ * A copy of `s` that does not keep alive the chunk string it was sliced from. V8 makes slices of
+ * 13+ characters point into their parent: one timestamp kept in a table would pin ~100 KB.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
+}
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
 export function excerpt(latin1: string, max = 300): string {
@@ -95,8 +111,9 @@ export class LogSummarizer {
   private carry: Buffer | undefined;
   private skipping = false;
   private lineNo = 0;
-  private minuteKey = '';
-  private minuteBucket: { ok: number; failed: number } | undefined;
+  /** The current minute as it appears in the raw text, per time format, and its bucket. */
+  private readonly isoMinute: MinuteSlot = { raw: '', bucket: undefined };
+  private readonly clfMinute: MinuteSlot = { raw: '', bucket: undefined };
   /** Where the latest query time sits in the current chunk: made a string once per chunk. */
   private lastAtText: string | undefined;
   private lastAtStart = 0;
@@ -189,7 +206,10 @@ export class LogSummarizer {
       }
     }
     if (scanQueryLine(text, start, end, this.scan)) this.query(text, start, end);
-    else this.other(parseLine(text.slice(start, end)), text.slice(start, end));
+    else {
+      const line = detach(text.slice(start, end));
+      this.other(parseLine(line), line);
+    }
   }
 
   private other(p: ParsedLine, line: string): void {
@@ -221,23 +241,30 @@ export class LogSummarizer {
     const tracked = failedHard || (rcode === NXDOMAIN && nameClass !== EXPANSION);
     let at: string | undefined;
     if (q.atStart >= 0) {
-      // Make the time a string only when it matters: a new minute, a failure, or the chunk's last line.
-      const minuteChanged = this.minuteKey === '' || !text.startsWith(this.minuteKey, q.atStart);
+      // Make the time a string only when it matters: a new minute, a failure, or the chunk's last
+      // line. The minute is recognised in the raw text, per format (eras can alternate by line).
+      const clf = text.charCodeAt(q.atStart) === 91;
+      const slot = clf ? this.clfMinute : this.isoMinute;
+      const minuteChanged = slot.raw === '' || !text.startsWith(slot.raw, q.atStart);
       if (minuteChanged || tracked) at = this.timeOf(text, q.atStart, q.atEnd);
-      if (minuteChanged && at) this.minuteBucket = this.bucket(at);
+      if (minuteChanged && at) {
+        slot.raw = detach(text.slice(q.atStart, q.atStart + (clf ? CLF_MINUTE : ISO_MINUTE)));
+        slot.bucket = this.bucket(at);
+      }
+      const bucket = slot.bucket;
       // Fields, not a tuple: this runs for every timestamped line and must not allocate.
       this.lastAtText = text;
       this.lastAtStart = q.atStart;
       this.lastAtEnd = q.atEnd;
-      if (this.minuteBucket) {
-        if (failedHard) this.minuteBucket.failed++;
-        else this.minuteBucket.ok++;
+      if (bucket) {
+        if (failedHard) bucket.failed++;
+        else bucket.ok++;
       }
     }
     if (tracked) {
       const authoritative = !noResponse && hasFlag(text, q.flagsStart, q.flagsEnd, 97, 97);
       const code = noResponse ? 'TIMEOUT' : (RCODES[rcode] ?? 'OTHER');
-      const name = text.slice(q.nameStart, q.nameEnd);
+      const name = detach(text.slice(q.nameStart, q.nameEnd));
       this.failedName(
         name,
         code,
@@ -258,22 +285,22 @@ export class LogSummarizer {
   }
 
   private timeOf(text: string, from: number, to: number): string | undefined {
-    const raw = text.slice(from, to);
+    const raw = detach(text.slice(from, to));
     const at = raw.charCodeAt(0) === 91 ? clfToIso(raw) : raw;
     if (at) this.s.firstTime ??= at;
     return at;
   }
 
   private bucket(at: string): { ok: number; failed: number } {
-    this.minuteKey = at.slice(0, 16);
-    let bucket = this.minutes.get(this.minuteKey);
+    const minute = at.slice(0, 16);
+    let bucket = this.minutes.get(minute);
     if (!bucket) {
       if (this.minutes.size >= MAX_MINUTES) {
         const oldest = this.minutes.keys().next().value;
         if (oldest !== undefined) this.minutes.delete(oldest);
       }
       bucket = { ok: 0, failed: 0 };
-      this.minutes.set(this.minuteKey, bucket);
+      this.minutes.set(minute, bucket);
     }
     return bucket;
   }
