@@ -25,10 +25,15 @@ const ERROR_LINES = [
   'E0612 03:15:09.297602       1 reflector.go:178] pkg/mod/k8s.io/client-go@v0.18.3/tools/cache/reflector.go:125: Failed to list *v1.Service: Get "https://10.96.0.1:443/api/v1/services?limit=500&resourceVersion=0": dial tcp 10.96.0.1:443: connect: connection refused',
 ];
 
+/**
+ * `failingExternal`: every external name answers NXDOMAIN, so the failing-name table sees as many
+ * distinct names as the log has (the memory-bound case); otherwise 2% of answers fail.
+ */
 export async function generateCorednsLog(
   path: string,
   lines: number,
   distinctNames = 120_000,
+  failingExternal = false,
 ): Promise<number> {
   const rand = rng(42);
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
@@ -51,7 +56,12 @@ export async function generateCorednsLog(
           : kind < 0.7
             ? `host-${n}.example.com.shop.svc.cluster.local.`
             : `host-${n}.example.com.`;
-      const rcode = kind >= 0.45 && kind < 0.7 ? 'NXDOMAIN' : rand() < 0.02 ? 'SERVFAIL' : 'NOERROR';
+      const rcode =
+        (kind >= 0.45 && kind < 0.7) || (failingExternal && kind >= 0.7)
+          ? 'NXDOMAIN'
+          : rand() < 0.02
+            ? 'SERVFAIL'
+            : 'NOERROR';
       const flags = kind < 0.7 ? 'qr,aa,rd' : 'qr,rd,ra';
       const q = `"A IN ${name} udp 49 false 512" ${rcode} ${flags} 92 0.000141s`;
       const era = rand();
