@@ -3,11 +3,47 @@
  * Slack both parse here, so the two never drift. Pure: words in, a typed command or a precise
  * error out. Nothing here touches the cluster, the disk or the network.
  */
+import type { Target } from '../playbooks/model/evidence.js';
+import { domainProblem, objectNameProblem, parseTarget, urlProblem } from './validate.js';
+
 export type Output = 'text' | 'json' | 'markdown';
+
+/** Where a diagnosis looks: a client pod (the full playbook), the cluster-wide part, or one node. */
+export type DiagnoseScope =
+  | { kind: 'pod'; namespace: string; pod: string }
+  | { kind: 'cluster' }
+  | { kind: 'node'; node: string };
+
+/** What the playbook diagnoses, from the command's scope and --domain. */
+export function targetOf(scope: DiagnoseScope, domain: string | undefined): Target {
+  const base: Target =
+    scope.kind === 'pod'
+      ? { namespace: scope.namespace, pod: scope.pod }
+      : scope.kind === 'node'
+        ? { node: scope.node }
+        : {};
+  return domain ? { ...base, domain } : base;
+}
+
+export interface ClusterAccess {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  /** Run against the simulator loaded from this scenario file instead of a real cluster. */
+  scenario: string | undefined;
+  prometheusUrl: string | undefined;
+}
 
 export type Command =
   | { kind: 'explain'; message: string | undefined; output: Output }
   | { kind: 'logs'; file: string; clusterDomain: string | undefined; output: Output }
+  | ({
+      kind: 'diagnose';
+      scope: DiagnoseScope | undefined;
+      domain: string | undefined;
+      output: Output;
+    } & ClusterAccess)
+  | { kind: 'sim-serve'; scenario: string }
+  | { kind: 'scenarios'; output: Output }
   | { kind: 'help'; topic: string | undefined }
   | { kind: 'version' };
 
@@ -16,56 +52,140 @@ export type Parsed = { ok: true; command: Command } | { ok: false; error: string
 export const USAGE = `Usage: dnsmedic <command> [options]
 
 Commands:
+  diagnose <namespace>/<pod>   The guide's whole walk for one client pod: pod DNS config, CoreDNS,
+                               logs, NodeLocal, kube-proxy, node; then the verdict and the fixes
+  diagnose --cluster           The cluster-wide part only (CoreDNS, kube-proxy, NodeLocal, upstream)
+  diagnose --node <name>       One node's part (NodeLocal, kube-proxy, conntrack, load)
   explain "<error message>"    What a client's DNS error means and the guide's next step
                                (the message may also come on standard input)
   logs [file|-]                Summarise a CoreDNS log (Step 3 of the guide); - reads standard input:
                                kubectl logs -n kube-system -l k8s-app=kube-dns --timestamps | dnsmedic logs -
-  help [command]               This text
+  scenarios                    The simulator scenarios shipped with dnsmedic
+  sim serve <scenario.yaml>    Run the cluster simulator and write a kubeconfig for any client
+  help                         This text
   version                      The dnsmedic version
 
 Options:
   --output text|json|markdown  Output format (default text)
-  --cluster-domain NAME        Cluster domain for logs (default cluster.local)
+  --domain NAME                diagnose: the name that fails to resolve
+  --kubeconfig PATH            diagnose: kubeconfig file (default $KUBECONFIG, ~/.kube/config, in-cluster)
+  --context NAME               diagnose: kubeconfig context
+  --scenario FILE              diagnose: run against the simulator loaded from a scenario file
+  --prometheus-url URL         diagnose: node-exporter facts (conntrack, CPU, retransmissions)
+  --cluster-domain NAME        logs: cluster domain (default cluster.local)
 
 Exit codes: 0 done, nothing wrong; 1 a fault was found; 2 bad input; 3 internal error.`;
 
 const OUTPUTS: readonly Output[] = ['text', 'json', 'markdown'];
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+type FlagName =
+  | 'output'
+  | 'cluster-domain'
+  | 'domain'
+  | 'kubeconfig'
+  | 'context'
+  | 'scenario'
+  | 'prometheus-url'
+  | 'node'
+  | 'cluster';
+
+/** Flags that take no value. */
+const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster']);
+
+/** Each valued flag's check: an error message, or undefined. */
+const CHECKS: Partial<Record<FlagName, (v: string) => string | undefined>> = {
+  output: (v) =>
+    OUTPUTS.includes(v as Output)
+      ? undefined
+      : `must be one of ${OUTPUTS.join(', ')}, not ${JSON.stringify(v.slice(0, 40))}`,
+  'cluster-domain': (v) =>
+    domainProblem(v) ? `${JSON.stringify(v.slice(0, 60))} is not a DNS domain` : undefined,
+  domain: domainProblem,
+  'prometheus-url': urlProblem,
+  node: (v) => objectNameProblem('node', v),
+  context: (v) => (v.length > 253 ? 'is longer than 253 characters' : undefined),
+};
 
 interface Flags {
-  output: Output;
-  clusterDomain: string | undefined;
+  values: Partial<Record<FlagName, string>>;
   positional: string[];
 }
 
-function parseFlags(args: readonly string[], allowed: readonly string[]): Flags | string {
-  const flags: Flags = { output: 'text', clusterDomain: undefined, positional: [] };
+function parseFlags(args: readonly string[], allowed: readonly FlagName[]): Flags | string {
+  const flags: Flags = { values: {}, positional: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--') {
       flags.positional.push(...args.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('--') || arg === '-') {
+    if (!arg.startsWith('--')) {
       flags.positional.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!allowed.includes(name)) return `unknown option --${name}`;
+    const name = (eq > 0 ? arg.slice(2, eq) : arg.slice(2)) as FlagName;
+    if (!allowed.includes(name)) return `unknown option --${name.slice(0, 40)}`;
+    if (SWITCHES.has(name)) {
+      if (eq > 0) return `--${name} takes no value`;
+      flags.values[name] = 'true';
+      continue;
+    }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || value === '') return `--${name} needs a value`;
-    if (name === 'output') {
-      if (!OUTPUTS.includes(value as Output))
-        return `--output must be one of ${OUTPUTS.join(', ')}, not "${value.slice(0, 40)}"`;
-      flags.output = value as Output;
-    } else if (name === 'cluster-domain') {
-      const domain = value.toLowerCase().replace(/\.$/, '');
-      if (!DOMAIN.test(domain)) return `--cluster-domain "${value.slice(0, 60)}" is not a DNS domain`;
-      flags.clusterDomain = domain;
-    }
+    const problem = CHECKS[name]?.(value);
+    if (problem) return /^(must|is|")/.test(problem) ? `--${name} ${problem}` : `--${name}: ${problem}`;
+    flags.values[name] = value;
   }
   return flags;
+}
+
+function output(f: Flags): Output {
+  return (f.values.output as Output | undefined) ?? 'text';
+}
+
+function diagnose(rest: readonly string[]): Parsed {
+  const f = parseFlags(rest, [
+    'output',
+    'domain',
+    'kubeconfig',
+    'context',
+    'scenario',
+    'prometheus-url',
+    'node',
+    'cluster',
+  ]);
+  if (typeof f === 'string') return { ok: false, error: `diagnose: ${f}` };
+  const modes = [f.positional.length > 0, f.values.cluster !== undefined, f.values.node !== undefined].filter(
+    Boolean,
+  ).length;
+  if (modes > 1)
+    return { ok: false, error: 'diagnose: give one of <namespace>/<pod>, --cluster or --node <name>' };
+  if (f.positional.length > 1) return { ok: false, error: 'diagnose: give one target, <namespace>/<pod>' };
+  let scope: DiagnoseScope | undefined;
+  if (f.positional[0] !== undefined) {
+    const target = parseTarget(f.positional[0]);
+    if (typeof target === 'string') return { ok: false, error: `diagnose: ${target}` };
+    scope = { kind: 'pod', ...target };
+  } else if (f.values.cluster) scope = { kind: 'cluster' };
+  else if (f.values.node) scope = { kind: 'node', node: f.values.node };
+  // No scope: only with --scenario, whose own target is used.
+  if (!scope && !f.values.scenario)
+    return { ok: false, error: 'diagnose: give <namespace>/<pod>, --cluster or --node <name>' };
+  const v = f.values;
+  return {
+    ok: true,
+    command: {
+      kind: 'diagnose',
+      scope,
+      domain: v.domain,
+      output: output(f),
+      kubeconfig: v.kubeconfig,
+      context: v.context,
+      scenario: v.scenario,
+      prometheusUrl: v['prometheus-url'],
+    },
+  };
 }
 
 export function parseCommand(argv: readonly string[]): Parsed {
@@ -79,13 +199,15 @@ export function parseCommand(argv: readonly string[]): Parsed {
     case 'version':
     case '--version':
       return { ok: true, command: { kind: 'version' } };
+    case 'diagnose':
+      return diagnose(rest);
     case 'explain': {
       const f = parseFlags(rest, ['output']);
       if (typeof f === 'string') return { ok: false, error: `explain: ${f}` };
       const message = f.positional.join(' ').trim();
       return {
         ok: true,
-        command: { kind: 'explain', message: message === '' ? undefined : message, output: f.output },
+        command: { kind: 'explain', message: message === '' ? undefined : message, output: output(f) },
       };
     }
     case 'logs': {
@@ -93,15 +215,22 @@ export function parseCommand(argv: readonly string[]): Parsed {
       if (typeof f === 'string') return { ok: false, error: `logs: ${f}` };
       if (f.positional.length > 1)
         return { ok: false, error: 'logs: give one file, or - for standard input' };
+      const clusterDomain = f.values['cluster-domain']?.toLowerCase().replace(/\.$/, '');
       return {
         ok: true,
-        command: {
-          kind: 'logs',
-          file: f.positional[0] ?? '-',
-          clusterDomain: f.clusterDomain,
-          output: f.output,
-        },
+        command: { kind: 'logs', file: f.positional[0] ?? '-', clusterDomain, output: output(f) },
       };
+    }
+    case 'scenarios': {
+      const f = parseFlags(rest, ['output']);
+      if (typeof f === 'string') return { ok: false, error: `scenarios: ${f}` };
+      return { ok: true, command: { kind: 'scenarios', output: output(f) } };
+    }
+    case 'sim': {
+      const [sub, file, ...extra] = rest;
+      if (sub !== 'serve' || !file || extra.length > 0)
+        return { ok: false, error: 'sim: usage: dnsmedic sim serve <scenario.yaml>' };
+      return { ok: true, command: { kind: 'sim-serve', scenario: file } };
     }
     default:
       return { ok: false, error: `unknown command "${name.slice(0, 40)}"; try: dnsmedic help` };

@@ -5,7 +5,7 @@ import type { CliConfig } from './config.js';
 export interface Io {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable;
-  stderr: Writable;
+  stderr: Writable & { isTTY?: boolean };
   config: CliConfig;
 }
 

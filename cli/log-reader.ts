@@ -100,9 +100,11 @@ export async function summarizeFile(
   const threads = Math.min(availableParallelism(), 4);
   if (size < PARALLEL_MIN_BYTES || threads < 2)
     return mergePartials([summarizeRange({ path, start: 0, end: size, options })]);
-  const ranges = splitAtLines(path, size, threads);
-  const parts = await Promise.all(ranges.map(([start, end]) => runWorker({ path, start, end, options })));
-  return mergePartials(parts);
+  const [[start, end] = [0, size], ...rest] = splitAtLines(path, size, threads);
+  // This thread reads the first part itself while the others start (a thread takes ~40 ms to).
+  const others = rest.map(([s, e]) => runWorker({ path, start: s, end: e, options }));
+  const first = summarizeRange({ path, start, end, options });
+  return mergePartials([first, ...(await Promise.all(others))]);
 }
 
 export async function summarizeStream(input: Readable, options: SummarizerOptions): Promise<LogSummary> {

@@ -25,6 +25,12 @@ async function dispatch(io: Io): Promise<number> {
       return (await import('./commands/explain.js')).explain(command, io);
     case 'logs':
       return (await import('./commands/logs.js')).logs(command, io);
+    case 'diagnose':
+      return (await import('./commands/diagnose.js')).diagnose(command, io);
+    case 'scenarios':
+      return (await import('./commands/scenarios.js')).scenarios(command, io);
+    case 'sim-serve':
+      return (await import('./commands/sim-serve.js')).simServe(command, io);
   }
 }
 

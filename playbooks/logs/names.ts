@@ -5,12 +5,26 @@ export const NAME_CLASSES: readonly NameClass[] = ['cluster', 'search-expansion'
 const CLUSTER = 0;
 const EXPANSION = 1;
 const EXTERNAL = 2;
+const DOT = 46;
+
+/** Classifies the name at b[start..end) (raw bytes), returning an index into NAME_CLASSES. */
+export type NameClassifier = (b: Uint8Array, start: number, end: number) => number;
+
+/**
+ * A string as the bytes the hot path compares: character codes above 255 (which no log byte can
+ * equal) become 0xff, which no ASCII word and no UTF-8 byte equals either.
+ */
+function bytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = Math.min(s.charCodeAt(i), 0xff);
+  return b;
+}
 
 /**
  * Search suffixes that clouds put in a node's resolv.conf: a name ending in one of them is the
  * resolver walking its search list, not a name anyone asked for.
  */
-const CLOUD_SUFFIXES = ['.internal.', '.reddog.microsoft.com.', '.cloudapp.net.'];
+const CLOUD_SUFFIXES = ['.internal.', '.reddog.microsoft.com.', '.cloudapp.net.'].map(bytes);
 
 /** Top-level labels that mark "an external name with a cluster suffix glued on". */
 const EXTERNAL_TLDS = words(
@@ -21,31 +35,39 @@ const EXTERNAL_TLDS = words(
 /** TLDs nobody names a namespace after: `x.example.com.svc.<d>` is `x.example.com` plus `svc.<d>`. */
 const NAMESPACE_TLDS = words('com net org io cn de uk jp fr ru eu gov edu');
 
-/** Words grouped by length, so a label is compared in place instead of sliced and hashed. */
-function words(list: string): Map<number, string[]> {
-  const byLength = new Map<number, string[]>();
-  for (const w of list.split(' ')) byLength.set(w.length, [...(byLength.get(w.length) ?? []), w]);
+const SVC = bytes('svc');
+const POD = bytes('pod');
+
+/** Words grouped by length (`set[n]` holds the words of n letters), so a label is compared in place. */
+function words(list: string): Uint8Array[][] {
+  const byLength: Uint8Array[][] = [];
+  for (const w of list.split(' ')) (byLength[w.length] ??= []).push(bytes(w));
   return byLength;
 }
 
-/** text[at..at+word.length) equals the lower-case `word`, ignoring ASCII case. */
-function matchesAt(text: string, at: number, word: string): boolean {
-  for (let i = 0; i < word.length; i++)
-    if ((text.charCodeAt(at + i) | 0x20) !== word.charCodeAt(i)) return false;
+/** b[at..at+word.length) equals the lower-case `word`, ignoring ASCII case. */
+function matchesAt(b: Uint8Array, at: number, word: Uint8Array): boolean {
+  for (let i = word.length - 1; i >= 0; i--) if (((b[at + i] ?? 0) | 0x20) !== word[i]) return false;
   return true;
 }
 
-function labelIn(text: string, from: number, to: number, set: Map<number, string[]>): boolean {
-  const candidates = set.get(to - from);
+function labelIn(b: Uint8Array, from: number, to: number, set: Uint8Array[][]): boolean {
+  const candidates = set[to - from];
   if (!candidates) return false;
-  for (const w of candidates) if (matchesAt(text, from, w)) return true;
+  for (const w of candidates) if (matchesAt(b, from, w)) return true;
   return false;
 }
 
-/** Dots in text[start..end). */
-function dots(text: string, start: number, end: number): number {
+/** The last dot in b[start..from], or -1. */
+function lastDot(b: Uint8Array, from: number, start: number): number {
+  for (let i = from; i >= start; i--) if (b[i] === DOT) return i;
+  return -1;
+}
+
+/** Dots in b[start..end). */
+function dots(b: Uint8Array, start: number, end: number): number {
   let n = 0;
-  for (let i = text.indexOf('.', start); i >= 0 && i < end; i = text.indexOf('.', i + 1)) n++;
+  for (let i = start; i < end; i++) if (b[i] === DOT) n++;
   return n;
 }
 
@@ -60,46 +82,42 @@ function dots(text: string, start: number, end: number): number {
  * external-looking TLD in the service position decides it.
  */
 export function classifyName(fqdn: string, clusterDomain: string): NameClass {
-  return NAME_CLASSES[nameClassifier(clusterDomain)(fqdn, 0, fqdn.length)] ?? 'external';
+  const b = bytes(fqdn);
+  return NAME_CLASSES[nameClassifier(clusterDomain)(b, 0, b.length)] ?? 'external';
 }
 
-/**
- * The classifier for one domain over a window text[start..end), returning an index into
- * NAME_CLASSES: the log hot path never makes a string of the name.
- */
-export function nameClassifier(clusterDomain: string): (text: string, start: number, end: number) => number {
+/** The classifier for one domain: the log hot path never makes a string of the name. */
+export function nameClassifier(clusterDomain: string): NameClassifier {
   const domain = clusterDomain.toLowerCase().replace(/^\.|\.$/g, '');
-  // A flat string: charCodeAt on a concatenation (a V8 cons string) is slow in this hot loop.
-  const suffix = Buffer.from(`.${domain}.`).toString('latin1');
-  return (text, start, end) => classify(text, start, end, suffix);
+  // The domain as UTF-8, as it appears in a log.
+  const suffix = new Uint8Array(Buffer.from(`.${domain}.`));
+  const apex = suffix.subarray(1);
+  return (b, start, end) => classify(b, start, end, suffix, apex);
 }
 
-function classify(text: string, start: number, end: number, suffix: string): number {
+function classify(b: Uint8Array, start: number, end: number, suffix: Uint8Array, apex: Uint8Array): number {
   const len = end - start;
   // The apex itself (`cluster.local.`): the suffix without its leading dot.
-  if (len === suffix.length - 1 && matchesAt(text, start, suffix.slice(1))) return CLUSTER;
-  if (len <= suffix.length || !matchesAt(text, end - suffix.length, suffix)) {
-    for (const s of CLOUD_SUFFIXES)
-      if (len >= s.length && matchesAt(text, end - s.length, s)) return EXPANSION;
+  if (len === apex.length && matchesAt(b, start, apex)) return CLUSTER;
+  if (len <= suffix.length || !matchesAt(b, end - suffix.length, suffix)) {
+    for (const s of CLOUD_SUFFIXES) if (len >= s.length && matchesAt(b, end - s.length, s)) return EXPANSION;
     return EXTERNAL;
   }
-  // Walk labels right to left by index.
+  // Walk labels right to left by index; a dot before `start` is as good as none.
   const restEnd = end - suffix.length;
-  const kindDot = text.lastIndexOf('.', restEnd - 1);
-  const kindStart = kindDot < start ? start : kindDot + 1;
+  const kindDot = lastDot(b, restEnd - 1, start);
+  const kindStart = kindDot < 0 ? start : kindDot + 1;
   if (restEnd - kindStart !== 3) return EXPANSION;
-  if (matchesAt(text, kindStart, 'pod')) return dots(text, start, restEnd) === 2 ? CLUSTER : EXPANSION;
-  if (!matchesAt(text, kindStart, 'svc') || kindDot < start) return EXPANSION;
+  if (matchesAt(b, kindStart, POD)) return dots(b, start, restEnd) === 2 ? CLUSTER : EXPANSION;
+  if (!matchesAt(b, kindStart, SVC) || kindDot < 0) return EXPANSION;
   // [...before, ns, 'svc']: `<x>.svc.<d>` is never a record, it is a search step.
-  const nsDot = text.lastIndexOf('.', kindDot - 1);
-  if (nsDot < start || labelIn(text, nsDot + 1, kindDot, NAMESPACE_TLDS)) return EXPANSION;
-  const before = dots(text, start, nsDot) + 1;
+  const nsDot = lastDot(b, kindDot - 1, start);
+  if (nsDot < 0 || labelIn(b, nsDot + 1, kindDot, NAMESPACE_TLDS)) return EXPANSION;
+  const before = dots(b, start, nsDot) + 1;
   if (before === 1 || before === 2) {
-    const lastDot = text.lastIndexOf('.', nsDot - 1);
-    return labelIn(text, lastDot < start ? start : lastDot + 1, nsDot, EXTERNAL_TLDS) ? EXPANSION : CLUSTER;
+    const labelDot = lastDot(b, nsDot - 1, start);
+    return labelIn(b, labelDot < 0 ? start : labelDot + 1, nsDot, EXTERNAL_TLDS) ? EXPANSION : CLUSTER;
   }
-  const second = text.indexOf('.', start) + 1;
-  return before === 3 && text.charCodeAt(start) === 95 && text.charCodeAt(second) === 95
-    ? CLUSTER
-    : EXPANSION;
+  const second = b.indexOf(DOT, start) + 1;
+  return before === 3 && b[start] === 95 && b[second] === 95 ? CLUSTER : EXPANSION;
 }

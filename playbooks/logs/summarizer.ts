@@ -3,13 +3,13 @@
  * most frequent failing names (Misra-Gries), capped events per kind, capped minute buckets.
  * Feed it Buffers of any size (`push`), then `end()`; or take `partial()` from several
  * summarisers over consecutive parts of one log and `mergePartials` them (parallel reading).
- * Lines are decoded as latin1 so string offsets are byte offsets and decoding can never fail;
- * excerpts are re-decoded as UTF-8.
+ * Lines are read as raw bytes: only what is kept (a failing name, a time, a non-query line) is
+ * made a string, decoded as latin1 so decoding never fails; excerpts are re-decoded as UTF-8.
  */
 import { DistinctCounter } from './distinct.js';
 import { newQueryScan, scanQueryLine } from './fast-query.js';
 import { clfToIso, type ParsedLine, parseLine } from './line.js';
-import { NAME_CLASSES, nameClassifier } from './names.js';
+import { NAME_CLASSES, type NameClassifier, nameClassifier } from './names.js';
 import type {
   CodeCounts,
   FailedName,
@@ -46,21 +46,36 @@ const RCODES: readonly Rcode[] = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 
 const NO_RESPONSE = RCODES.length;
 const [NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, OTHER] = [0, 1, 2, 3, 4, 5, 6];
 const EXPANSION = NAME_CLASSES.indexOf('search-expansion');
-/** Characters up to the minute: `2026-11-26T09:14`, `[26/Nov/2026:09:14`. */
+/** Bytes up to the minute: `2026-11-26T09:14`, `[26/Nov/2026:09:14`. */
 const ISO_MINUTE = 16;
 const CLF_MINUTE = 18;
 
-interface MinuteSlot {
-  raw: string;
-  bucket: { ok: number; failed: number } | undefined;
-}
-
 /**
- * A copy of `s` that does not keep alive the chunk string it was sliced from. V8 makes slices of
- * 13+ characters point into their parent: one timestamp kept in a table would pin ~100 KB.
+ * The current minute of one time format as raw bytes, and its bucket: most lines fall in the
+ * minute of the line before, recognised by comparing bytes instead of making a string.
  */
-function detach(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'latin1').toString('latin1');
+class MinuteSlot {
+  private readonly raw: Uint8Array;
+  private known = false;
+  bucket: { ok: number; failed: number } | undefined;
+
+  constructor(length: number) {
+    this.raw = new Uint8Array(length);
+  }
+
+  /** Whether b at `at` holds this minute (from the last byte: the minute digits differ first). */
+  matches(b: Buffer, at: number): boolean {
+    if (!this.known) return false;
+    const raw = this.raw;
+    for (let i = raw.length - 1; i >= 0; i--) if (b[at + i] !== raw[i]) return false;
+    return true;
+  }
+
+  set(b: Buffer, at: number, bucket: { ok: number; failed: number }): void {
+    this.raw.set(b.subarray(at, at + this.raw.length));
+    this.known = true;
+    this.bucket = bucket;
+  }
 }
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
@@ -101,7 +116,7 @@ function countsOf(row: Float64Array, r: number): CodeCounts {
 
 export class LogSummarizer {
   private readonly clusterDomain: string;
-  private readonly classify: (text: string, start: number, end: number) => number;
+  private readonly classify: NameClassifier;
   private readonly maxLine: number;
   private readonly source: string | undefined;
   private readonly s: LogSummary;
@@ -111,11 +126,11 @@ export class LogSummarizer {
   private carry: Buffer | undefined;
   private skipping = false;
   private lineNo = 0;
-  /** The current minute as it appears in the raw text, per time format, and its bucket. */
-  private readonly isoMinute: MinuteSlot = { raw: '', bucket: undefined };
-  private readonly clfMinute: MinuteSlot = { raw: '', bucket: undefined };
+  /** The current minute per time format (eras can alternate line by line). */
+  private readonly isoMinute = new MinuteSlot(ISO_MINUTE);
+  private readonly clfMinute = new MinuteSlot(CLF_MINUTE);
   /** Where the latest query time sits in the current chunk: made a string once per chunk. */
-  private lastAtText: string | undefined;
+  private lastAtBytes: Buffer | undefined;
   private lastAtStart = 0;
   private lastAtEnd = 0;
   private readonly failed = new Map<string, FailedName>();
@@ -133,44 +148,58 @@ export class LogSummarizer {
   }
 
   push(chunk: Buffer): void {
+    let from = 0;
     if (this.skipping) {
-      // Inside an overlong line: find its end in the raw bytes, decoding nothing.
+      // Inside an overlong line: find its end, reading nothing else.
       const nl = chunk.indexOf(10);
       if (nl < 0) return;
       this.skipping = false;
-      chunk = chunk.subarray(nl + 1);
+      from = nl + 1;
     }
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = undefined;
-    const hasNul = buf.indexOf(0) >= 0;
-    // latin1: string offsets are byte offsets, and decoding cannot fail on any bytes.
-    const text = buf.toString('latin1');
-    let start = 0;
+    const carry = this.carry;
+    if (carry) {
+      // The line the previous chunk cut, joined in a buffer of its own: no chunk is ever copied.
+      this.carry = undefined;
+      const nl = chunk.indexOf(10, from);
+      const line = Buffer.concat([carry, chunk.subarray(from, nl < 0 ? chunk.length : nl)]);
+      if (nl < 0) this.keepRest(line, 0);
+      else this.line(line, 0, line.length, line.indexOf(0) >= 0);
+      from = nl < 0 ? chunk.length : nl + 1;
+    }
+    this.lines(chunk, from);
+    this.flushLastTime();
+  }
+
+  /** The complete lines of b from `from`; the unterminated rest is kept for the next chunk. */
+  private lines(b: Buffer, from: number): void {
+    const hasNul = b.indexOf(0, from) >= 0;
+    let start = from;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = b.indexOf(10, start);
       if (nl < 0) break;
-      this.line(text, start, nl, hasNul);
+      this.line(b, start, nl, hasNul);
       start = nl + 1;
     }
-    this.flushLastTime();
-    const rest = buf.length - start;
+    this.keepRest(b, start);
+  }
+
+  /** Keeps b[start..) as the start of the next line (a copy: the caller may reuse `b`). */
+  private keepRest(b: Buffer, start: number): void {
+    const rest = b.length - start;
     if (rest > this.maxLine) {
       this.lineNo++;
       this.s.lines++;
       this.s.overlong++;
       this.skipping = true;
     } else if (rest > 0) {
-      this.carry = Buffer.from(buf.subarray(start));
+      this.carry = Buffer.from(b.subarray(start));
     }
   }
 
   /** Everything seen so far, for `mergePartials`. Ends the input (a final unterminated line counts). */
   partial(): PartialSummary {
     const last = this.carry;
-    if (last && !this.skipping) {
-      const text = last.toString('latin1');
-      this.line(text, 0, text.length, text.includes('\0'));
-    }
+    if (last && !this.skipping) this.line(last, 0, last.length, last.indexOf(0) >= 0);
     this.carry = undefined;
     this.flushLastTime();
     const s = this.s;
@@ -189,25 +218,25 @@ export class LogSummarizer {
     return mergePartials([this.partial()]);
   }
 
-  private line(text: string, start: number, end: number, maybeBinary: boolean): void {
+  private line(b: Buffer, start: number, end: number, maybeBinary: boolean): void {
     this.lineNo++;
     this.s.lines++;
     if (end - start > this.maxLine) {
       this.s.overlong++;
       return;
     }
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    if (end > start && b[end - 1] === 13) end--;
     if (end === start) return;
     if (maybeBinary) {
-      const nul = text.indexOf('\0', start);
+      const nul = b.indexOf(0, start);
       if (nul >= 0 && nul < end) {
         this.s.binary++;
         return;
       }
     }
-    if (scanQueryLine(text, start, end, this.scan)) this.query(text, start, end);
+    if (scanQueryLine(b, start, end, this.scan)) this.query(b, start, end);
     else {
-      const line = detach(text.slice(start, end));
+      const line = b.toString('latin1', start, end);
       this.other(parseLine(line), line);
     }
   }
@@ -225,35 +254,31 @@ export class LogSummarizer {
     else if (p.kind === 'unknown') this.s.unknown++;
   }
 
-  private query(text: string, start: number, end: number): void {
+  private query(b: Buffer, start: number, end: number): void {
     const s = this.s;
     const q = this.scan;
     s.queries++;
     s.recognised++;
     s.queryLogSeen = true;
-    const nameClass = this.classify(text, q.nameStart, q.nameEnd);
-    const noResponse = q.flagsEnd - q.flagsStart === 1 && text.charCodeAt(q.flagsStart) === 45;
-    const rcode = noResponse ? NO_RESPONSE : rcodeAt(text, q.rcodeStart, q.rcodeEnd);
+    const nameClass = this.classify(b, q.nameStart, q.nameEnd);
+    const noResponse = q.flagsEnd - q.flagsStart === 1 && b[q.flagsStart] === 45;
+    const rcode = noResponse ? NO_RESPONSE : rcodeAt(b, q.rcodeStart, q.rcodeEnd);
     const cell = rcode * 3 + nameClass;
     this.codes[cell] = (this.codes[cell] ?? 0) + 1;
-    if (!noResponse && hasFlag(text, q.flagsStart, q.flagsEnd, 116, 99)) s.truncated++;
+    if (!noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 116, 99)) s.truncated++;
     const failedHard = rcode === NO_RESPONSE || rcode === SERVFAIL || rcode === REFUSED;
     const tracked = failedHard || (rcode === NXDOMAIN && nameClass !== EXPANSION);
     let at: string | undefined;
     if (q.atStart >= 0) {
       // Make the time a string only when it matters: a new minute, a failure, or the chunk's last
-      // line. The minute is recognised in the raw text, per format (eras can alternate by line).
-      const clf = text.charCodeAt(q.atStart) === 91;
-      const slot = clf ? this.clfMinute : this.isoMinute;
-      const minuteChanged = slot.raw === '' || !sameAt(text, q.atStart, slot.raw);
-      if (minuteChanged || tracked) at = this.timeOf(text, q.atStart, q.atEnd);
-      if (minuteChanged && at) {
-        slot.raw = detach(text.slice(q.atStart, q.atStart + (clf ? CLF_MINUTE : ISO_MINUTE)));
-        slot.bucket = this.bucket(at);
-      }
+      // line. The minute is recognised in the raw bytes, per format.
+      const slot = b[q.atStart] === 91 ? this.clfMinute : this.isoMinute;
+      const minuteChanged = !slot.matches(b, q.atStart);
+      if (minuteChanged || tracked) at = this.timeOf(b, q.atStart, q.atEnd);
+      if (minuteChanged && at) slot.set(b, q.atStart, this.bucket(at));
       const bucket = slot.bucket;
       // Fields, not a tuple: this runs for every timestamped line and must not allocate.
-      this.lastAtText = text;
+      this.lastAtBytes = b;
       this.lastAtStart = q.atStart;
       this.lastAtEnd = q.atEnd;
       if (bucket) {
@@ -262,30 +287,23 @@ export class LogSummarizer {
       }
     }
     if (tracked) {
-      const authoritative = !noResponse && hasFlag(text, q.flagsStart, q.flagsEnd, 97, 97);
+      const authoritative = !noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 97, 97);
       const code = noResponse ? 'TIMEOUT' : (RCODES[rcode] ?? 'OTHER');
-      const name = detach(text.slice(q.nameStart, q.nameEnd));
-      this.failedName(
-        name,
-        code,
-        NAME_CLASSES[nameClass] ?? 'external',
-        authoritative,
-        at,
-        text.slice(start, end),
-      );
+      const name = b.toString('latin1', q.nameStart, q.nameEnd);
+      this.failedName(name, code, NAME_CLASSES[nameClass] ?? 'external', authoritative, at, b, start, end);
     }
   }
 
   private flushLastTime(): void {
-    const text = this.lastAtText;
-    if (text === undefined) return;
-    this.lastAtText = undefined;
-    const at = this.timeOf(text, this.lastAtStart, this.lastAtEnd);
+    const b = this.lastAtBytes;
+    if (b === undefined) return;
+    this.lastAtBytes = undefined;
+    const at = this.timeOf(b, this.lastAtStart, this.lastAtEnd);
     if (at) this.s.lastTime = at;
   }
 
-  private timeOf(text: string, from: number, to: number): string | undefined {
-    const raw = detach(text.slice(from, to));
+  private timeOf(b: Buffer, from: number, to: number): string | undefined {
+    const raw = b.toString('latin1', from, to);
     const at = raw.charCodeAt(0) === 91 ? clfToIso(raw) : raw;
     if (at) this.s.firstTime ??= at;
     return at;
@@ -311,7 +329,9 @@ export class LogSummarizer {
     nameClass: NameClass,
     authoritative: boolean,
     at: string | undefined,
-    line: string,
+    b: Buffer,
+    lineStart: number,
+    lineEnd: number,
   ): void {
     const key = `${rcode} ${name}`;
     this.distinctFailed.add(key);
@@ -323,13 +343,13 @@ export class LogSummarizer {
     }
     if (this.failed.size >= MAX_FAILED_NAMES) shrink(this.failed);
     const entry: FailedName = {
-      // Raw (detached) until the end: only the names that make the top list are made safe to quote.
+      // Raw until the end: only the names that make the top list are made safe to quote.
       name,
       rcode,
       nameClass,
       count: 1,
       authoritative,
-      sample: detach(line),
+      sample: b.toString('latin1', lineStart, lineEnd),
     };
     if (at) {
       entry.firstSeen = at;
@@ -473,11 +493,11 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
   return out;
 }
 
-/** The rcode row of the token at t[start..end), without making a string of it. */
-function rcodeAt(t: string, start: number, end: number): number {
+/** The rcode row of the token at b[start..end), without making a string of it. */
+function rcodeAt(b: Buffer, start: number, end: number): number {
   const len = end - start;
-  const c0 = t.charCodeAt(start);
-  const c1 = t.charCodeAt(start + 1);
+  const c0 = b[start];
+  const c1 = b[start + 1];
   if (c0 === 78 /* N */) {
     if (len === 7 && c1 === 79) return NOERROR;
     if (len === 8 && c1 === 88) return NXDOMAIN;
@@ -488,15 +508,8 @@ function rcodeAt(t: string, start: number, end: number): number {
   return OTHER;
 }
 
-/** Whether the comma-joined flags at t[start..end) contain the two-letter flag `c1c2`. */
-function hasFlag(t: string, start: number, end: number, c1: number, c2: number): boolean {
-  for (let i = start; i + 1 < end; i += 3)
-    if (t.charCodeAt(i) === c1 && t.charCodeAt(i + 1) === c2) return true;
+/** Whether the comma-joined flags at b[start..end) contain the two-letter flag `c1c2`. */
+function hasFlag(b: Buffer, start: number, end: number, c1: number, c2: number): boolean {
+  for (let i = start; i + 1 < end; i += 3) if (b[i] === c1 && b[i + 1] === c2) return true;
   return false;
-}
-
-/** Whether t at `pos` holds `key`: a plain loop measured faster here than startsWith on big strings. */
-function sameAt(t: string, pos: number, key: string): boolean {
-  for (let i = key.length - 1; i >= 0; i--) if (t.charCodeAt(pos + i) !== key.charCodeAt(i)) return false;
-  return true;
 }

@@ -1,0 +1,84 @@
+/**
+ * `dnsmedic diagnose <namespace>/<pod> | --cluster | --node <name>`: the guide's walk against a
+ * cluster (or the simulator, with --scenario), live progress on the terminal, then the report.
+ */
+import { isFaultVerdict } from '../../playbooks/catalog.js';
+import { renderJson } from '../../playbooks/report/json.js';
+import { renderMarkdown } from '../../playbooks/report/markdown.js';
+import { renderText } from '../../playbooks/report/text.js';
+import type { Report } from '../../playbooks/report/types.js';
+import { diagnoseCluster } from '../../workers/diagnose.js';
+import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
+import { EXIT, type Io, UsageError } from '../io.js';
+import { terminalProgress } from '../progress.js';
+
+type DiagnoseCommand = Extract<Command, { kind: 'diagnose' }>;
+
+interface Access {
+  scope: DiagnoseScope;
+  domain: string | undefined;
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  prometheusUrl: string | undefined;
+  close: () => Promise<void>;
+}
+
+/** The real cluster, or the simulator started from a scenario file (loaded only when asked for). */
+async function access(command: DiagnoseCommand): Promise<Access> {
+  const { kubeconfig, context, prometheusUrl, domain } = command;
+  if (!command.scenario) {
+    if (!command.scope) throw new UsageError('diagnose: give <namespace>/<pod>, --cluster or --node <name>');
+    return { scope: command.scope, domain, kubeconfig, context, prometheusUrl, close: async () => {} };
+  }
+  const { loadScenario, ScenarioError } = await import('../../test/sim/scenario/load.js');
+  const { startSimulation } = await import('../../test/sim/simulate.js');
+  let scenario: ReturnType<typeof loadScenario>;
+  try {
+    scenario = loadScenario(command.scenario);
+  } catch (err) {
+    throw err instanceof ScenarioError ? new UsageError(err.message) : err;
+  }
+  const sim = await startSimulation(scenario);
+  const t = scenario.target;
+  return {
+    scope: command.scope ?? { kind: 'pod', namespace: t.namespace, pod: t.pod },
+    domain: domain ?? (command.scope ? undefined : t.domain),
+    kubeconfig: sim.kubeconfigPath,
+    context: undefined,
+    prometheusUrl: prometheusUrl ?? sim.prometheus.url,
+    close: () => sim.close(),
+  };
+}
+
+function render(report: Report, command: DiagnoseCommand, io: Io): string {
+  if (command.output === 'json') return renderJson(report);
+  if (command.output === 'markdown') return renderMarkdown(report);
+  return renderText(report, { colour: io.config.colour });
+}
+
+export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number> {
+  const a = await access(command);
+  try {
+    const request = {
+      target: targetOf(a.scope, a.domain),
+      onStep: terminalProgress(io.stderr, io.config.colour),
+      ...(a.kubeconfig ? { kubeconfig: a.kubeconfig } : {}),
+      ...(a.context ? { context: a.context } : {}),
+      ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
+    };
+    const { report } = await diagnoseCluster(request).catch((err: unknown) => {
+      throw toUsageError(err);
+    });
+    io.stdout.write(render(report, command, io));
+    return isFaultVerdict(report.verdict.checkId) ? EXIT.fault : EXIT.ok;
+  } finally {
+    await a.close();
+  }
+}
+
+/** Problems with what the user asked for (kubeconfig, context, unknown pod) are input errors, exit 2. */
+function toUsageError(err: unknown): unknown {
+  if (err instanceof Error && (err as { userFacing?: boolean }).userFacing)
+    return new UsageError(`diagnose: ${err.message}`);
+  return err;
+}
