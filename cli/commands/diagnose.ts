@@ -8,6 +8,7 @@ import { renderMarkdown } from '../../playbooks/report/markdown.js';
 import { renderText } from '../../playbooks/report/text.js';
 import type { Report } from '../../playbooks/report/types.js';
 import { diagnoseCluster } from '../../workers/diagnose.js';
+import { ClusterAccessError } from '../../workers/k8s/errors.js';
 import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { terminalProgress } from '../progress.js';

@@ -73,11 +73,12 @@ async function readPod(ctx: GatherContext, pod: Pod): Promise<PodLogs | undefine
         throw err;
       })
     : Promise.resolve(undefined);
+  // Read in parallel with the tail: mark it handled now, its error still surfaces when awaited.
+  previous.catch(() => undefined);
   let tail: string;
   try {
     tail = await ctx.reader.podLog(namespace, name, { ...base, tailLines: TAIL_LINES });
   } catch (err) {
-    previous.catch(() => undefined);
     if (absent(err)) return undefined;
     throw err;
   }

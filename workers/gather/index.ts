@@ -172,7 +172,7 @@ export async function gatherEvidence(options: GatherOptions): Promise<GatherResu
     const exists = target.pod ? readClientPod(ctx) : target.node ? reader.getNode(target.node) : undefined;
     exists?.catch(() => undefined);
     let version: string | undefined;
-    const versionDone = reader.serverVersion().then(
+    reader.serverVersion().then(
       (v) => {
         version = v;
       },
@@ -201,7 +201,8 @@ export async function gatherEvidence(options: GatherOptions): Promise<GatherResu
         }
       }
     }
-    await Promise.race([Promise.all([...tasks, versionDone]), whenAborted(stop.signal)]);
+    // The server version only labels the report: it is not waited for (the kubelet's stands in).
+    await Promise.race([Promise.all(tasks), whenAborted(stop.signal)]);
 
     const evidence: Evidence = { target, observedAt: now.toISOString() };
     for (const [key] of plan) {

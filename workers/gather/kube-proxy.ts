@@ -92,14 +92,21 @@ export function kubeProxy(ctx: GatherContext): Promise<Gathered<KubeProxyFacts>>
       : [];
     const daemonSet = daemonSets.find((ds) => isKubeProxy(ds.metadata));
     const podOnNode = podsOnNode.find((p) => isKubeProxy(p.metadata));
-    const facts: KubeProxyFacts = { runsKubeProxy: !!daemonSet || !!podOnNode };
+    // GKE runs kube-proxy as static pods: cluster-wide, without a node to look at, list them.
+    const staticPods =
+      !daemonSet && !node
+        ? await ctx.reader.listPods(DNS_NAMESPACE, { labelSelector: 'component=kube-proxy' })
+        : [];
+    const facts: KubeProxyFacts = { runsKubeProxy: !!daemonSet || !!podOnNode || staticPods.length > 0 };
     if (!facts.runsKubeProxy) {
       facts.replacedBy = await replacement(ctx, node, daemonSets);
       return facts;
     }
     if (daemonSet) facts.daemonSet = daemonSet;
     if (podOnNode) facts.podOnNode = podOnNode;
-    const spec = daemonSet ? templateOf(daemonSet) : (podOnNode?.spec as TemplateSpec | undefined);
+    const spec = daemonSet
+      ? templateOf(daemonSet)
+      : ((podOnNode ?? staticPods[0])?.spec as TemplateSpec | undefined);
     const mode = await modeOf(ctx, spec);
     if (mode) facts.mode = mode;
     return facts;

@@ -23,15 +23,15 @@ const isNodeLocal = (meta: ObjectMeta) =>
 
 const isLinkLocal = (ip: string) => ip.startsWith('169.254.');
 
-/** node-cache's listen addresses: its `-localip` flag, else the Corefile's `bind` lines. */
+/** node-cache's listen addresses: the Corefile's `bind` lines, else its `-localip` flag. */
 export function listenAddresses(ds: DaemonSet, corefile: NodeLocalFacts['corefile']): string[] {
+  const bound = corefile ? bindAddresses(corefile) : [];
+  if (bound.length > 0) return bound;
   const flag = flagValue(argsOf(templateOf(ds)), 'localip');
-  if (flag)
-    return flag
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a !== '');
-  return corefile ? bindAddresses(corefile) : [];
+  return (flag ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
 }
 
 export function nodeLocal(ctx: GatherContext): Promise<Gathered<NodeLocalFacts>> {

@@ -232,7 +232,7 @@ export function createClusterReader(options: ReaderOptions): ClusterReader {
       t.read(
         { verb: 'get', resource: 'version', apiGroup: '' },
         {},
-        (o) => version.getCode(o),
+        (o) => version.getCode({}, o),
         (raw) => plain<{ gitVersion?: string }>(raw).gitVersion ?? '',
       ),
   };

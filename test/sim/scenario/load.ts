@@ -8,8 +8,9 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { closest } from './keys.js';
 import { crossReferenceProblems, mergeScenario, type Problem } from './merge.js';
-import { closest, fileSchema, TOP_KEYS } from './schema.js';
+import { fileSchema, TOP_KEYS } from './schema.js';
 import type { Scenario } from './types.js';
 
 /** Scenarios are hand-written; anything bigger is a mistake or an attack on the parser. */
@@ -108,7 +109,12 @@ export function parseScenario(text: string, file: string, resolveBase: (name: st
       })),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS(); // may refuse an alias bomb (too many alias expansions)
+  } catch (err) {
+    throw new ScenarioError(file, [{ message: (err as Error).message, line: 1, column: 1 }]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(file, [
       {
@@ -153,7 +159,7 @@ export function listScenarios(
   return listYaml(dir, ['bases'])
     .map((path) => loadWith(path, cache, []))
     .map((s) => ({ name: s.name, description: s.description, style: s.style, verdict: s.expect.verdict }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** YAML files under dir, recursively, skipping the named folders. */

@@ -2,7 +2,8 @@
  * `extends` and defaults (docs/scenarios.md, "Extending a base"), then the checks that need the
  * whole merged cluster: a log for a pod that does not exist is a typo, not a scenario.
  */
-import { objectKey, parsePodKey, type ScenarioFile, TIMESTAMP } from './schema.js';
+import { parsePodKey } from './keys.js';
+import { objectKey, type ScenarioFile, TIMESTAMP } from './schema.js';
 import type { K8sObject, Scenario } from './types.js';
 
 export interface Problem {

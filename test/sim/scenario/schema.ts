@@ -6,14 +6,13 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { CATALOG, HEALTHY, INCONCLUSIVE, isFaultVerdict } from '../../../playbooks/catalog.js';
+import { closest, LABEL, parseAddress, parsePodKey, SUBDOMAIN } from './keys.js';
 
 export const STYLES = ['kubeadm', 'eks', 'aks', 'ack', 'k3s', 'gke', 'custom'] as const;
 const RCODES = ['NXDOMAIN', 'SERVFAIL', 'REFUSED'] as const;
 /** What the simulated DNS servers serve (test/sim/dns/records.ts). */
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'SRV', 'TXT', 'PTR'] as const;
 
-const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Kubernetes quantities as metrics.k8s.io prints them: `95m`, `2`, `30Mi`, `1234567Ki`, `12345n`. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 /** RFC 3339 as the API prints times (`2024-08-20T10:00:00Z`, fractions allowed). */
@@ -35,32 +34,6 @@ export const KINDS: Record<string, { apiVersions: readonly string[]; namespaced:
   EndpointSlice: { apiVersions: ['discovery.k8s.io/v1'], namespaced: true },
   NetworkPolicy: { apiVersions: ['networking.k8s.io/v1'], namespaced: true },
 };
-
-/** The candidate nearest to a typo (edit distance at most a third of its length), for "did you mean". */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(word, c);
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (next[j - 1] ?? 0) + 1,
-        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
 
 /** Where a custom issue points: `lineOffset` into a block scalar, or `key` for a malformed key. */
 interface Pointer {
@@ -207,28 +180,9 @@ const apiFault = z.strictObject({
     .string()
     .regex(/^[a-z]+(\.[a-z0-9-]+)*(\/[a-z]+)?$/, 'a plural resource: pods, pods/log, deployments.apps'),
   namespace: z.string().regex(LABEL, 'not a valid namespace').optional(),
-  status: z.number().int().min(400).max(599),
+  status: z.number().int().min(200).max(599),
   delayMs: z.number().int().min(0).optional(),
 });
-
-/** `ns/pod/container`, `ns/pod/container@previous`, `ns/pod`: parsed, or undefined when malformed. */
-export function parsePodKey(key: string, parts: 2 | 3, previous = false) {
-  const m = /^([^/@]+)\/([^/@]+)(?:\/([^/@]+))?(@previous)?$/.exec(key);
-  if (!m || (parts === 3) !== (m[3] !== undefined) || (m[4] !== undefined && !previous)) return undefined;
-  const [, namespace = '', pod = '', container] = m;
-  if (!LABEL.test(namespace) || !SUBDOMAIN.test(pod) || (container !== undefined && !LABEL.test(container)))
-    return undefined;
-  return { namespace, pod, container, previous: m[4] !== undefined };
-}
-
-/** `10.96.0.10:53` or `[fd00::10]:53`. */
-export function parseAddress(key: string): { ip: string; port: number } | undefined {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d{1,5})$/.exec(key);
-  const ip = m?.[1] ?? m?.[2];
-  const port = Number(m?.[3]);
-  if (!ip || isIP(ip) === 0 || port < 1 || port > 65535) return undefined;
-  return { ip, port };
-}
 
 function keyed<T extends z.ZodType>(value: T, form: string, ok: (key: string) => boolean) {
   return z.record(z.string(), value).superRefine((map, ctx) => {
