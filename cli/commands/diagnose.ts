@@ -79,7 +79,5 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
 
 /** Problems with what the user asked for (kubeconfig, context, unknown pod) are input errors, exit 2. */
 function toUsageError(err: unknown): unknown {
-  if (err instanceof Error && (err as { userFacing?: boolean }).userFacing)
-    return new UsageError(`diagnose: ${err.message}`);
-  return err;
+  return err instanceof ClusterAccessError ? new UsageError(`diagnose: ${err.message}`) : err;
 }

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const HEALTHY = 'test/sim/scenarios/healthy-kubeadm.yaml';
+const dir = mkdtempSync(join(tmpdir(), 'dnsmedic-diagnose-'));
+
+describe('dnsmedic diagnose (real process, simulated cluster)', () => {
+  it('diagnoses the scenario target and says healthy, exit 0', async () => {
+    const r = await runCli(['diagnose', '--scenario', HEALTHY]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('HEALTHY');
+    expect(r.stdout).toMatch(/ok\s+CoreDNS pod status and resources/);
+  });
+
+  it('prints the documented JSON report', async () => {
+    const r = await runCli([
+      'diagnose',
+      'shop/web-7d9f8c6b5-x2x4q',
+      '--scenario',
+      HEALTHY,
+      '--output',
+      'json',
+    ]);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      target: { namespace: 'shop', pod: 'web-7d9f8c6b5-x2x4q' },
+      verdict: { checkId: 'dns.healthy' },
+    });
+    expect(report.steps.map((s: { id: string }) => s.id)).toContain('coredns-logs');
+    expect(report.cluster.clusterDomain).toBe('cluster.local');
+  });
+
+  it('runs the cluster-wide part without a client pod', async () => {
+    const r = await runCli(['diagnose', '--cluster', '--scenario', HEALTHY, '--output', 'json']);
+    const report = JSON.parse(r.stdout);
+    expect(report.steps.find((s: { id: string }) => s.id === 'pod-config').status).toBe('skipped');
+    expect(report.steps.find((s: { id: string }) => s.id === 'coredns-status').status).toBe('ok');
+  });
+
+  it.each([
+    [['diagnose', 'shop/'], 'needs a pod name after the slash'],
+    [['diagnose', 'Shop/web'], 'namespace "Shop" is not valid'],
+    [['diagnose', `shop/${'a'.repeat(300)}`], 'longer than 253 characters'],
+    [['diagnose', 'shop/web;rm -rf /'], 'is not valid'],
+    [['diagnose', 'shop/$(id)'], 'is not valid'],
+    [['diagnose', 'web'], 'must be <namespace>/<pod>'],
+    [['diagnose', 'shop/web', '--cluster'], 'give one of'],
+    [['diagnose', 'shop/web', '--domain', 'a..b'], 'empty label'],
+    [['diagnose', 'shop/web', '--domain', `${'a'.repeat(64)}.com`], 'longer than 63'],
+    [['diagnose', 'shop/web', '--domain', 'bücher.example'], 'IDNA'],
+    [['diagnose', 'shop/nope', '--scenario', HEALTHY], 'pod shop/nope not found'],
+    [['diagnose', 'shop/web', '--kubeconfig', '/nonexistent/kubeconfig'], 'kubeconfig'],
+    [['diagnose', 'shop/web', '--scenario', 'test/sim/scenarios/no-such.yaml'], 'no-such.yaml'],
+  ])('refuses %j with exit 2 and one clear message', async (args, message) => {
+    const r = await runCli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('names the file, the line and the problem of an invalid scenario', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      [
+        'extends: kubeadm',
+        'description: broken',
+        'expect: { verdict: dns.healthy }',
+        'objects:',
+        '- apiVersion: v1',
+        '  kind: Pod',
+        '  metadata:',
+        '    namespace: shop',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['diagnose', '--scenario', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: .*metadata.*name/);
+  });
+
+  it('names an unknown kubeconfig context', async () => {
+    const kc = join(dir, 'kubeconfig');
+    writeFileSync(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: real, context: {cluster: c, user: u}}]\ncurrent-context: real\n',
+    );
+    const r = await runCli(['diagnose', 'shop/web', '--kubeconfig', kc, '--context', 'staging']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('context "staging"');
+  });
+});
