@@ -2,11 +2,12 @@
  * `npm run bench [name...]`: runs the named benchmarks (all by default) and prints one table.
  * Benchmarks are measurements, not tests: they print numbers and never fail on a threshold.
  */
+import { diagnoseBenchmark } from './diagnose.js';
 import { explainBenchmark } from './explain.js';
 import { type Benchmark, printTable, type Row } from './harness.js';
 import { logsBenchmark } from './logs.js';
 
-const ALL: Benchmark[] = [explainBenchmark, logsBenchmark];
+const ALL: Benchmark[] = [explainBenchmark, logsBenchmark, diagnoseBenchmark];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

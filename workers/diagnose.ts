@@ -14,6 +14,8 @@ export interface DiagnoseRequest {
   context?: string;
   prometheusUrl?: string;
   deadlineMs?: number;
+  /** Requests in flight at once (8 by default; 1 gathers sequentially, for comparison). */
+  concurrency?: number;
   onStep?: GatherOptions['onStep'];
 }
 
@@ -31,6 +33,7 @@ export async function diagnoseCluster(req: DiagnoseRequest): Promise<Diagnosis> 
   if (req.context) options.context = req.context;
   if (req.prometheusUrl) options.prometheusUrl = req.prometheusUrl;
   if (req.deadlineMs) options.deadlineMs = req.deadlineMs;
+  if (req.concurrency) options.concurrency = req.concurrency;
   if (req.onStep) options.onStep = req.onStep;
   const gathered = await gatherEvidence(options);
   const report = runPlaybook(gathered.evidence, { checks: CHECKS, cluster: gathered.cluster });
