@@ -1,8 +1,10 @@
 /**
- * `npm run demo`: the main job on the shipped examples, with nothing to install or configure.
- * Reads a CoreDNS log (guide Step 3) and explains two client errors, as a user would type them.
+ * `npm run demo`: the main job on shipped examples, with nothing to install or configure.
+ * Diagnoses a simulated cluster whose CoreDNS crash-loops (the cluster simulator runs in-process
+ * on loopback), reads a CoreDNS log (guide Step 3), and explains two client errors.
  */
 import { fileURLToPath } from 'node:url';
+import { diagnose } from './commands/diagnose.js';
 import { explain } from './commands/explain.js';
 import { logs } from './commands/logs.js';
 import { loadCliConfig } from './config.js';
@@ -19,6 +21,24 @@ const io: Io = {
 function heading(command: string): void {
   process.stdout.write(`\n$ ${command}\n\n`);
 }
+
+const scenario = fileURLToPath(
+  new URL('../../test/sim/scenarios/coredns-loop-detected.yaml', import.meta.url),
+);
+heading('dnsmedic diagnose --scenario test/sim/scenarios/coredns-loop-detected.yaml');
+await diagnose(
+  {
+    kind: 'diagnose',
+    scope: undefined,
+    domain: undefined,
+    output: 'text',
+    kubeconfig: undefined,
+    context: undefined,
+    scenario,
+    prometheusUrl: undefined,
+  },
+  io,
+);
 
 heading('dnsmedic logs examples/coredns-upstream-timeout.log');
 await logs(

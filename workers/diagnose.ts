@@ -14,6 +14,8 @@ export interface DiagnoseRequest {
   context?: string;
   prometheusUrl?: string;
   deadlineMs?: number;
+  /** The clock for "recent" (a simulated cluster has its own now); the real clock by default. */
+  now?: () => Date;
   /** Requests in flight at once (8 by default; 1 gathers sequentially, for comparison). */
   concurrency?: number;
   onStep?: GatherOptions['onStep'];
@@ -34,6 +36,7 @@ export async function diagnoseCluster(req: DiagnoseRequest): Promise<Diagnosis> 
   if (req.prometheusUrl) options.prometheusUrl = req.prometheusUrl;
   if (req.deadlineMs) options.deadlineMs = req.deadlineMs;
   if (req.concurrency) options.concurrency = req.concurrency;
+  if (req.now) options.now = req.now;
   if (req.onStep) options.onStep = req.onStep;
   const gathered = await gatherEvidence(options);
   const report = runPlaybook(gathered.evidence, { checks: CHECKS, cluster: gathered.cluster });

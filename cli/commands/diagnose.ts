@@ -21,6 +21,8 @@ interface Access {
   kubeconfig: string | undefined;
   context: string | undefined;
   prometheusUrl: string | undefined;
+  /** A scenario's own "now", so recency is judged as the scenario depicts it. */
+  now: (() => Date) | undefined;
   close: () => Promise<void>;
 }
 
@@ -29,7 +31,15 @@ async function access(command: DiagnoseCommand): Promise<Access> {
   const { kubeconfig, context, prometheusUrl, domain } = command;
   if (!command.scenario) {
     if (!command.scope) throw new UsageError('diagnose: give <namespace>/<pod>, --cluster or --node <name>');
-    return { scope: command.scope, domain, kubeconfig, context, prometheusUrl, close: async () => {} };
+    return {
+      scope: command.scope,
+      domain,
+      kubeconfig,
+      context,
+      prometheusUrl,
+      now: undefined,
+      close: async () => {},
+    };
   }
   const { loadScenario, ScenarioError } = await import('../../test/sim/scenario/load.js');
   const { startSimulation } = await import('../../test/sim/simulate.js');
@@ -47,6 +57,7 @@ async function access(command: DiagnoseCommand): Promise<Access> {
     kubeconfig: sim.kubeconfigPath,
     context: undefined,
     prometheusUrl: prometheusUrl ?? sim.prometheus.url,
+    now: () => new Date(scenario.now),
     close: () => sim.close(),
   };
 }
@@ -66,6 +77,7 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
       ...(a.kubeconfig ? { kubeconfig: a.kubeconfig } : {}),
       ...(a.context ? { context: a.context } : {}),
       ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
+      ...(a.now ? { now: a.now } : {}),
     };
     const { report } = await diagnoseCluster(request).catch((err: unknown) => {
       throw toUsageError(err);

@@ -29,6 +29,7 @@ async function diagnoseScenario(name: string) {
     kubeconfig: sim.kubeconfigPath,
     prometheusUrl: sim.prometheus.url,
     deadlineMs: 10_000,
+    now: () => new Date(scenario.now),
   });
   return { scenario, report };
 }
