@@ -2,24 +2,60 @@
  * coredns.apiserver-unreachable: `Failed to watch/list ... connection refused / i/o timeout`
  * towards the API server. CoreDNS then serves stale records and, starting up, never becomes
  * ready. The guide is explicit: if DNS answered fine in those minutes (query log with answers and
- * no failures, or clean probes), this is not the root cause. Guide: "CoreDNS pods are not running".
+ * no failures, or clean probes), this is not the root cause. When no CoreDNS pod is ready and the
+ * ones that logged it are among them, DNS is down because of it: the root cause of their state.
+ * Guide: "CoreDNS pods are not running".
  */
 import type { LogEvent } from '../logs/summary-types.js';
 import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import type { Pod } from '../model/k8s.js';
 import { corednsContainerName, dnsNamespace } from './support/names.js';
 import { safeName } from './support/shell.js';
 import { clip } from './support/text.js';
 import { isRecent, timeMs } from './support/time.js';
-import { finding } from './support.js';
+import { finding, isPodReady } from './support.js';
 import { eventCountText, eventExcerpt, events, podForEvent, probeSymptoms } from './support-coredns.js';
 
-type During = { state: 'failing' | 'healthy' | 'unknown'; proof: Excerpt[] };
+type During = { state: 'down' | 'failing' | 'healthy' | 'unknown'; proof: Excerpt[] };
 
-/** What DNS did while the API was unreachable: the query log's minutes first, then probes. */
+/**
+ * No CoreDNS pod is ready, and the ones that logged the failed calls (or every pod, when the lines
+ * name none) are not: they cannot sync, so their kubernetes plugin never becomes ready.
+ */
+function podsDown(e: Evidence, evs: LogEvent[]): Excerpt[] {
+  const pods = seenValue(e.corednsPods) ?? [];
+  if (pods.length === 0 || pods.some(isPodReady)) return [];
+  const from = evs.map((ev) => podForEvent(e, ev)).filter((p): p is Pod => p !== undefined);
+  const named = evs.every((ev) => ev.source === undefined) ? pods : from;
+  const names = [...new Set(named.map((p) => p.metadata.name))];
+  if (names.length === 0) return [];
+  const ns = dnsNamespace(e);
+  const waiting = [
+    ...events(seenValue(e.corednsLogs), 'not-ready'),
+    ...events(seenValue(e.corednsLogs), 'unsynced-api'),
+  ]
+    .filter((ev) => {
+      const p = podForEvent(e, ev);
+      return p ? names.includes(p.metadata.name) : ev.source === undefined;
+    })
+    .sort((a, b) => a.lineNo - b.lineNo)
+    .at(-1);
+  return [
+    ...names.slice(0, 2).map((n) => ({
+      source: `pod ${ns}/${clip(n, 100)}`,
+      text: `not Ready (0/${pods.length} CoreDNS pods ready)`,
+    })),
+    ...(waiting ? [eventExcerpt(waiting)] : []),
+  ];
+}
+
+/** What DNS did while the API was unreachable: pods down, else the query log's minutes, then probes. */
 function dnsDuring(e: Evidence, evs: LogEvent[]): During {
+  const down = podsDown(e, evs);
+  if (down.length > 0) return { state: 'down', proof: down };
   const minuteOf = (t: number) => Math.floor(t / 60_000);
   const evMinutes = new Set(
     evs
@@ -71,7 +107,8 @@ function run(e: Evidence): Finding[] {
   const ns = dnsNamespace(e);
   const pod = safeName(podForEvent(e, ev)?.metadata.name ?? seenValue(e.corednsPods)?.[0]?.metadata.name, '');
   const api = apiAddress(ev);
-  const failing = during.state === 'failing';
+  const down = during.state === 'down';
+  const failing = down || during.state === 'failing';
   const commands = [
     'kubectl get --raw /readyz?verbose',
     'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',
@@ -87,9 +124,11 @@ function run(e: Evidence): Finding[] {
       title: `CoreDNS${pod ? ` pod ${pod}` : ''} cannot reach the API server${api ? ` at ${api.host}:${api.port}` : ''}`,
       detail:
         `CoreDNS logged ${eventCountText(logs, 'api-unreachable')} failed watch/list calls to the API server, so its view of Services and endpoints goes stale and a restarting pod never becomes ready. ` +
-        (failing
-          ? 'DNS failed in the same minutes, so this outage is a likely cause.'
-          : 'Whether DNS failed in those minutes is unknown: if it answered fine, this is not the root cause.'),
+        (down
+          ? 'No CoreDNS pod is ready: they cannot sync Services and endpoints, so they never become ready and cluster DNS is down. This is the root cause.'
+          : failing
+            ? 'DNS failed in the same minutes, so this outage is a likely cause.'
+            : 'Whether DNS failed in those minutes is unknown: if it answered fine, this is not the root cause.'),
       evidence: [eventExcerpt(ev), ...during.proof],
       remedies: [
         {
@@ -97,7 +136,8 @@ function run(e: Evidence): Finding[] {
           commands,
         },
       ],
-      weight: failing ? 0.7 : 0.3,
+      // Pods that cannot sync explain their own unreadiness: this outranks coredns.pods-not-ready.
+      weight: down ? 0.9 : failing ? 0.7 : 0.3,
     }),
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * coredns.no-pods: nothing serves the cluster DNS Service, so every lookup from every pod
  * times out. Usually the Deployment was scaled to 0 or its pods cannot be created (quota,
- * admission, a deleted ReplicaSet). Guide: Step 2, check CoreDNS pod status.
+ * admission, a deleted ReplicaSet). Pods the Service's selector misses are not missing pods: a
+ * Deployment that reports ready replicas is left to coredns.service-no-endpoints. Guide: Step 2.
  */
 import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
@@ -17,6 +18,9 @@ function run(e: Evidence): Finding[] {
   // Ready endpoints mean something serves the Service, whatever the pod listing missed.
   if (!(scaledToZero || pods?.length === 0) || readyAddresses(seenValue(e.corednsEndpoints)).length > 0)
     return [];
+  // The pods are listed by the Service's selector: a Deployment with ready pods the Service does
+  // not select has pods, it is the Service that has no endpoints (coredns.service-no-endpoints).
+  if (!scaledToZero && (deployment?.status?.readyReplicas ?? 0) > 0) return [];
 
   const ns = dnsNamespace(e);
   const deploy = corednsDeploymentName(e);

@@ -2,7 +2,9 @@
  * coredns.rbac-endpointslices: `endpointslices.discovery.k8s.io is forbidden`. CoreDNS 1.8.1+
  * watches EndpointSlices; a ClusterRole left from an older install lacks them, so the kubernetes
  * plugin never syncs: pods stay unready and Service names fail. A line older than the containers
- * running now, all Ready, is history. Guide: beyond it (CoreDNS kubernetes plugin RBAC).
+ * running now, all Ready, is history; so is a line its pod logged before it last became Ready (the
+ * ClusterRole was fixed and CoreDNS synced on its next retry, without a restart). Guide: beyond it
+ * (CoreDNS kubernetes plugin RBAC).
  */
 import type { LogEvent } from '../logs/summary-types.js';
 import type { Check } from '../model/check.js';
@@ -12,8 +14,9 @@ import { seenValue } from '../model/gathered.js';
 import { dnsNamespace } from './support/names.js';
 import { safeName } from './support/shell.js';
 import { clip } from './support/text.js';
-import { finding } from './support.js';
-import { crashIsHistory, eventExcerpt, events } from './support-coredns.js';
+import { timeMs } from './support/time.js';
+import { finding, isPodReady } from './support.js';
+import { crashIsHistory, eventExcerpt, events, podForEvent } from './support-coredns.js';
 
 function aboutEndpointSlices(ev: LogEvent): boolean {
   return /endpointslices/i.test(`${ev.detail ?? ''} ${ev.line}`);
@@ -25,10 +28,23 @@ function serviceAccount(ev: LogEvent, ns: string): { ns: string; name: string } 
   return m?.[1] && m[2] ? { ns: m[1], name: safeName(m[2], 'coredns') } : { ns, name: 'coredns' };
 }
 
+/**
+ * Every CoreDNS pod is Ready, and the one that logged the line became Ready after it: its kubernetes
+ * plugin synced since, so the rule it lacked was granted. A line without a time or a pod cannot tell.
+ */
+function syncedSince(e: Evidence, ev: LogEvent): boolean {
+  const pods = seenValue(e.corednsPods) ?? [];
+  const pod = podForEvent(e, ev);
+  const at = timeMs(ev.at);
+  if (!pod || Number.isNaN(at) || pods.length === 0 || !pods.every(isPodReady)) return false;
+  const readySince = timeMs(pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime);
+  return !Number.isNaN(readySince) && readySince > at;
+}
+
 function run(e: Evidence): Finding[] {
   const current = events(seenValue(e.corednsLogs), 'api-forbidden')
     .filter(aboutEndpointSlices)
-    .filter((ev) => !crashIsHistory(e, ev));
+    .filter((ev) => !crashIsHistory(e, ev) && !syncedSince(e, ev));
   const ev = current.at(-1);
   if (!ev) return [];
 

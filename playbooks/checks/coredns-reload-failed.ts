@@ -41,6 +41,11 @@ function run(e: Evidence): Finding[] {
   const cm = configMapName(e);
   const dupes = duplicated(e);
   const custom = (seenValue(e.corefile)?.parsed.imports ?? []).some((i) => i.includes('custom'));
+  // `plugin/hosts: this plugin can only be used once per Server Block`: which plugin came twice.
+  const once = /plugin\/([a-z0-9_]{1,40}): this plugin can only be used once per Server Block/.exec(
+    ev.line,
+  )?.[1];
+  const twice = dupes[0]?.name ?? once;
   const evidence: Excerpt[] = [eventExcerpt(ev), ...dupes.slice(0, 2).map((d) => directiveExcerpt(e, d))];
   return [
     finding('coredns.reload-failed', {
@@ -50,11 +55,13 @@ function run(e: Evidence): Finding[] {
         'CoreDNS noticed the Corefile changed but could not load it, so it still serves the previous configuration: the change never took effect, and a restarted pod may not start with it. ' +
         (dupes.length > 0
           ? `The Corefile names \`${clip(dupes[0]?.name ?? '', 40)}\` twice in one server block, which CoreDNS refuses.`
-          : 'The log line says what CoreDNS refused.'),
+          : once && custom
+            ? `The Corefile has \`${once}\` once, so the second one comes from a file it imports from ConfigMap ${ns}/coredns-custom (a \`.override\` lands in the main server block).`
+            : 'The log line says what CoreDNS refused.'),
       evidence,
       remedies: [
         {
-          summary: `Revert the last edit of ConfigMap ${ns}/${cm}${custom ? ` (on AKS, of ${ns}/coredns-custom: a second \`forward\` there breaks reload)` : ''}, then check that the reload succeeded.`,
+          summary: `Revert the last edit of ConfigMap ${ns}/${cm}${custom ? ` or of ${ns}/coredns-custom, whose files it imports${twice ? ` (a second \`${twice}\` in the same server block breaks reload)` : ''}` : ''}, then check that the reload succeeded.`,
           commands: [
             `kubectl -n ${ns} get configmap ${cm} -o yaml`,
             `kubectl -n ${ns} edit configmap ${cm}`,

@@ -1,12 +1,15 @@
 /**
  * coredns.service-no-endpoints: the DNS Service has no ready endpoint, so queries to its
  * ClusterIP go nowhere and every lookup times out. Either no CoreDNS pod is ready, or the
- * Service's selector does not match the pods that are. Guide: "Diagnose network connectivity".
+ * Service's selector does not match the pods that are. The pods are listed through that selector,
+ * so when it selects none, the Deployment tells: ready replicas whose template labels the selector
+ * does not match. Guide: "Diagnose network connectivity".
  */
 import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import type { Deployment } from '../model/k8s.js';
 import { corednsDeploymentName, dnsNamespace, dnsServiceName } from './support/names.js';
 import { clip } from './support/text.js';
 import { endpointsOf, finding, isPodReady, matchesSelector, readyAddresses } from './support.js';
@@ -20,6 +23,29 @@ function labelText(labels: Record<string, string> | undefined): string {
   );
 }
 
+/** The Deployment's pod template labels (the model leaves the template out), else its selector's. */
+function templateLabels(d: Deployment): Record<string, string> | undefined {
+  const spec = d.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined;
+  return spec?.template?.metadata?.labels ?? d.spec?.selector?.matchLabels;
+}
+
+/**
+ * Ready CoreDNS pods the Service does not select, known only from their Deployment: the pods came
+ * through the selector, so none came. Undefined unless the Deployment has ready replicas whose
+ * labels the selector does not match.
+ */
+function unselectedDeployment(
+  e: Evidence,
+  selector: Record<string, string> | undefined,
+): { deployment: Deployment; labels: Record<string, string> } | undefined {
+  const pods = seenValue(e.corednsPods);
+  const deployment = seenValue(e.corednsDeployment);
+  if (!selector || !pods || pods.length > 0 || !deployment) return undefined;
+  const labels = templateLabels(deployment);
+  if (!labels || (deployment.status?.readyReplicas ?? 0) === 0) return undefined;
+  return matchesSelector(labels, { matchLabels: selector }) ? undefined : { deployment, labels };
+}
+
 function run(e: Evidence): Finding[] {
   const slices = seenValue(e.corednsEndpoints);
   if (!slices || readyAddresses(slices).length > 0) return [];
@@ -31,7 +57,8 @@ function run(e: Evidence): Finding[] {
   const unselected = selector
     ? readyPods.filter((p) => !matchesSelector(p.metadata.labels, { matchLabels: selector }))
     : [];
-  const mismatch = unselected.length > 0 && unselected.length === readyPods.length;
+  const viaDeployment = unselectedDeployment(e, selector);
+  const mismatch = (unselected.length > 0 && unselected.length === readyPods.length) || !!viaDeployment;
 
   const total = endpointsOf(slices).length;
   const evidence: Excerpt[] = [
@@ -47,6 +74,13 @@ function run(e: Evidence): Finding[] {
       source: `pod ${ns}/${firstPod.metadata.name} labels`,
       text: labelText(firstPod.metadata.labels),
     });
+  if (viaDeployment) {
+    const { deployment: d, labels } = viaDeployment;
+    evidence.push({
+      source: `Deployment ${ns}/${clip(d.metadata.name, 100)} pod template labels`,
+      text: `${labelText(labels)} (${d.status?.readyReplicas ?? 0} ready replicas, none selected by the Service)`,
+    });
+  }
 
   const remedy: Remedy = mismatch
     ? {

@@ -2,12 +2,14 @@
  * kube-proxy.not-running: the cluster runs kube-proxy as a DaemonSet, but its pod on the client's
  * node is missing or not Ready. Service rules on that node then go stale with the next change (a
  * CoreDNS pod replaced) or are never written, and the DNS Service IP stops answering there.
- * Guide: Other modules in the DNS resolution pipeline (kube-proxy). k3s and Cilium have none by design.
+ * Guide: Other modules in the DNS resolution pipeline (kube-proxy). k3s and Cilium have none by design;
+ * nor do nodes the DaemonSet does not target (EKS Fargate nodes, Windows nodes).
  */
 import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import type { DaemonSet, Node } from '../model/k8s.js';
 import { probeNodeName } from './support/names.js';
 import { clientResults, unanswered } from './support/probes.js';
 import { isK8sName } from './support/shell.js';
@@ -15,12 +17,89 @@ import { clip } from './support/text.js';
 import { finding, isPodReady, podRef, waitingReasons } from './support.js';
 import { kubeProxyCommands, probeExcerpt } from './support-network.js';
 
+interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
+
+interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** Where a DaemonSet's pods may run: its pod template's nodeSelector and required node affinity. */
+interface Placement {
+  nodeSelector?: Record<string, string>;
+  affinity?: {
+    nodeAffinity?: {
+      requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] };
+    };
+  };
+}
+
+/** The model keeps a DaemonSet's metadata and status; the API object also carries its pod template. */
+function placementOf(ds: DaemonSet): Placement | undefined {
+  return (ds as { spec?: { template?: { spec?: Placement } } }).spec?.template?.spec;
+}
+
+/** One node selector requirement against a node's labels (or fields); an unknown operator excludes nothing. */
+function holds(r: NodeSelectorRequirement, values: Record<string, string>): boolean {
+  const has = Object.hasOwn(values, r.key);
+  const v = values[r.key] ?? '';
+  const want = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return has && want.includes(v);
+    case 'NotIn':
+      return !has || !want.includes(v);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+    case 'Gt':
+    case 'Lt': {
+      const a = Number(v);
+      const b = Number(want[0]);
+      if (!has || !Number.isInteger(a) || !Number.isInteger(b)) return false;
+      return r.operator === 'Gt' ? a > b : a < b;
+    }
+    default:
+      return true;
+  }
+}
+
+/**
+ * Whether the DaemonSet's pods may be placed on `node` by its nodeSelector and required node
+ * affinity (terms ORed, requirements ANDed, an empty term matching nothing). Taints are left out:
+ * kube-proxy tolerates them all.
+ */
+function targets(ds: DaemonSet, node: Node): boolean {
+  const placement = placementOf(ds);
+  const labels = node.metadata.labels ?? {};
+  const selector = placement?.nodeSelector ?? {};
+  if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) return false;
+  const terms =
+    placement?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+  if (!terms) return true;
+  const fields = { 'metadata.name': node.metadata.name };
+  return terms.some((t) => {
+    const exprs = t.matchExpressions ?? [];
+    const byField = t.matchFields ?? [];
+    if (exprs.length + byField.length === 0) return false;
+    return exprs.every((r) => holds(r, labels)) && byField.every((r) => holds(r, fields));
+  });
+}
+
 function run(e: Evidence): Finding[] {
   const kp = seenValue(e.kubeProxy);
   // No kube-proxy at all is a design choice (k3s embeds it, Cilium replaces it), not a fault.
   if (!kp?.runsKubeProxy) return [];
   const pod = kp.podOnNode;
   if (pod && isPodReady(pod)) return [];
+  // No pod where the DaemonSet does not place one (Fargate, Windows...) is by design, not a fault.
+  const clientNode = seenValue(e.clientNode);
+  if (!pod && kp.daemonSet && clientNode && !targets(kp.daemonSet, clientNode)) return [];
 
   const podNode = pod?.spec.nodeName;
   const node = probeNodeName(e) ?? (isK8sName(podNode) ? podNode : undefined);

@@ -60,7 +60,10 @@ function run(e: Evidence): Finding[] {
       f.rcode === 'NXDOMAIN'
     )
       continue;
-    candidates.set(name, { weight: 0.7, evidence: [quote('CoreDNS query log', f.sample)] });
+    // The same line makes upstream.error-rcode say "the upstream answers SERVFAIL" (0.7 when recent,
+    // unconfirmed). With NodeLocal in front and no prefer_udp, the protocol explains that answer, so
+    // this ranks above it; a direct UDP probe reproducing the code (0.9 there) still wins.
+    candidates.set(name, { weight: 0.8, evidence: [quote('CoreDNS query log', f.sample)] });
   }
   const domain = e.target.domain ? normName(e.target.domain) : undefined;
   if (

@@ -42,7 +42,9 @@ function failures(e: Evidence): Failure[] {
     if (f.nameClass !== 'external' || f.authoritative || !ERROR_CODES.includes(f.rcode)) continue;
     const at = f.lastSeen ?? f.firstSeen;
     const qtype = /"(\w+) IN /.exec(f.sample)?.[1] ?? 'A';
-    const excerpt = { source: 'CoreDNS logs', text: clip(f.sample), ...(at ? { at } : {}) };
+    // The sample is the first line seen for the name: quote it with its own time.
+    const sampleAt = f.firstSeen ?? at;
+    const excerpt = { source: 'CoreDNS logs', text: clip(f.sample), ...(sampleAt ? { at: sampleAt } : {}) };
     const name = normName(f.name);
     found.set(`${name} ${f.rcode}`, {
       name,

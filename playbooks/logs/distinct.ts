@@ -5,13 +5,23 @@
 const P = 12;
 const M = 1 << P;
 
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  // Final avalanche (murmur3 fmix32) so the low bits used for the register index are well mixed.
+/** Where an FNV-1a hash starts. */
+export const FNV_START = 0x811c9dc5;
+
+/** FNV-1a over the characters of `s`, continuing from `h`. */
+export function fnvString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+/** FNV-1a over b[start..end), continuing from `h`: the same as over their latin1 string. */
+export function fnvBytes(h: number, b: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (b[i] ?? 0), 0x01000193);
+  return h;
+}
+
+/** Final avalanche (murmur3 fmix32) so the low bits used for the register index are well mixed. */
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -34,7 +44,12 @@ export class DistinctCounter {
   }
 
   add(value: string): void {
-    const h = fnv1a(value);
+    this.addHash(fnvString(FNV_START, value));
+  }
+
+  /** Adds a value by its FNV-1a hash (`fnvString`, `fnvBytes`): no need to make its string. */
+  addHash(fnv: number): void {
+    const h = fmix(fnv);
     const index = h & (M - 1);
     const rest = h >>> P;
     const rank = rest === 0 ? 32 - P + 1 : Math.clz32(rest) - P + 1;

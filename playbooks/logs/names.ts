@@ -41,7 +41,7 @@ const POD = bytes('pod');
 /** Words grouped by length (`set[n]` holds the words of n letters), so a label is compared in place. */
 function words(list: string): Uint8Array[][] {
   const byLength: Uint8Array[][] = [];
-  for (const w of list.split(' ')) (byLength[w.length] ??= []).push(bytes(w));
+  for (const w of list.split(' ')) byLength[w.length] = [...(byLength[w.length] ?? []), bytes(w)];
   return byLength;
 }
 
@@ -103,21 +103,26 @@ function classify(b: Uint8Array, start: number, end: number, suffix: Uint8Array,
     for (const s of CLOUD_SUFFIXES) if (len >= s.length && matchesAt(b, end - s.length, s)) return EXPANSION;
     return EXTERNAL;
   }
-  // Walk labels right to left by index; a dot before `start` is as good as none.
+  // Walk labels right to left by index. The one before the domain is `svc` or `pod`, after a dot
+  // or at the start (neither word holds a dot, so a match is a whole label).
   const restEnd = end - suffix.length;
-  const kindDot = lastDot(b, restEnd - 1, start);
-  const kindStart = kindDot < 0 ? start : kindDot + 1;
-  if (restEnd - kindStart !== 3) return EXPANSION;
+  const kindStart = restEnd - 3;
+  const kindDot = kindStart - 1;
+  if (kindStart < start || (kindDot >= start && b[kindDot] !== DOT)) return EXPANSION;
   if (matchesAt(b, kindStart, POD)) return dots(b, start, restEnd) === 2 ? CLUSTER : EXPANSION;
-  if (!matchesAt(b, kindStart, SVC) || kindDot < 0) return EXPANSION;
+  if (!matchesAt(b, kindStart, SVC) || kindDot < start) return EXPANSION;
   // [...before, ns, 'svc']: `<x>.svc.<d>` is never a record, it is a search step.
   const nsDot = lastDot(b, kindDot - 1, start);
   if (nsDot < 0 || labelIn(b, nsDot + 1, kindDot, NAMESPACE_TLDS)) return EXPANSION;
-  const before = dots(b, start, nsDot) + 1;
-  if (before === 1 || before === 2) {
-    const labelDot = lastDot(b, nsDot - 1, start);
-    return labelIn(b, labelDot < 0 ? start : labelDot + 1, nsDot, EXTERNAL_TLDS) ? EXPANSION : CLUSTER;
+  // One pass over what precedes the namespace: how many labels, and where the last one starts.
+  let before = 1;
+  let labelStart = start;
+  for (let i = nsDot - 1; i >= start && before < 4; i--) {
+    if (b[i] !== DOT) continue;
+    if (before === 1) labelStart = i + 1;
+    before++;
   }
+  if (before === 1 || before === 2) return labelIn(b, labelStart, nsDot, EXTERNAL_TLDS) ? EXPANSION : CLUSTER;
   const second = b.indexOf(DOT, start) + 1;
   return before === 3 && b[start] === 95 && b[second] === 95 ? CLUSTER : EXPANSION;
 }

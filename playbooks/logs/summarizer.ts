@@ -3,10 +3,12 @@
  * most frequent failing names (Misra-Gries), capped events per kind, capped minute buckets.
  * Feed it Buffers of any size (`push`), then `end()`; or take `partial()` from several
  * summarisers over consecutive parts of one log and `mergePartials` them (parallel reading).
- * Lines are read as raw bytes: only what is kept (a failing name, a time, a non-query line) is
- * made a string, decoded as latin1 so decoding never fails; excerpts are re-decoded as UTF-8.
+ * Each chunk is decoded as latin1 once (string offsets are byte offsets, and decoding cannot
+ * fail), for the native `indexOf`; single bytes are read from the Buffer (see fast-query.ts).
+ * What is kept (a failing name, a time, a non-query line) is sliced from the Buffer into a
+ * string of its own; excerpts are re-decoded as UTF-8.
  */
-import { DistinctCounter } from './distinct.js';
+import { DistinctCounter, FNV_START, fnvBytes, fnvString } from './distinct.js';
 import { newQueryScan, scanQueryLine } from './fast-query.js';
 import { clfToIso, type ParsedLine, parseLine } from './line.js';
 import { NAME_CLASSES, type NameClassifier, nameClassifier } from './names.js';
@@ -19,6 +21,8 @@ import type {
   Rcode,
   UpstreamErrors,
 } from './summary-types.js';
+
+type EventLine = Extract<ParsedLine, { kind: 'event' }>;
 
 export interface SummarizerOptions {
   clusterDomain?: string;
@@ -133,10 +137,14 @@ export class LogSummarizer {
   private lastAtBytes: Buffer | undefined;
   private lastAtStart = 0;
   private lastAtEnd = 0;
+  /** The latest CLF time and its ISO form. */
+  private lastClf: { raw: string; at: string | undefined } = { raw: '', at: undefined };
   private readonly failed = new Map<string, FailedName>();
   private readonly distinctFailed = new DistinctCounter();
   private readonly upstreams = new Map<string, UpstreamErrors>();
+  /** The first events of each kind, then the latest one, kept raw: only the last is ever quoted. */
   private readonly events = new Map<LogEvent['kind'], LogEvent[]>();
+  private readonly latestEvents = new Map<LogEvent['kind'], { p: EventLine; line: string; lineNo: number }>();
   private readonly minutes = new Map<string, { ok: number; failed: number }>();
 
   constructor(options: SummarizerOptions = {}) {
@@ -163,7 +171,7 @@ export class LogSummarizer {
       const nl = chunk.indexOf(10, from);
       const line = Buffer.concat([carry, chunk.subarray(from, nl < 0 ? chunk.length : nl)]);
       if (nl < 0) this.keepRest(line, 0);
-      else this.line(line, 0, line.length, line.indexOf(0) >= 0);
+      else this.line(line.toString('latin1'), line, 0, line.length, line.indexOf(0) >= 0);
       from = nl < 0 ? chunk.length : nl + 1;
     }
     this.lines(chunk, from);
@@ -173,11 +181,12 @@ export class LogSummarizer {
   /** The complete lines of b from `from`; the unterminated rest is kept for the next chunk. */
   private lines(b: Buffer, from: number): void {
     const hasNul = b.indexOf(0, from) >= 0;
+    const t = b.toString('latin1');
     let start = from;
     for (;;) {
-      const nl = b.indexOf(10, start);
+      const nl = t.indexOf('\n', start);
       if (nl < 0) break;
-      this.line(b, start, nl, hasNul);
+      this.line(t, b, start, nl, hasNul);
       start = nl + 1;
     }
     this.keepRest(b, start);
@@ -199,7 +208,8 @@ export class LogSummarizer {
   /** Everything seen so far, for `mergePartials`. Ends the input (a final unterminated line counts). */
   partial(): PartialSummary {
     const last = this.carry;
-    if (last && !this.skipping) this.line(last, 0, last.length, last.indexOf(0) >= 0);
+    if (last && !this.skipping)
+      this.line(last.toString('latin1'), last, 0, last.length, last.indexOf(0) >= 0);
     this.carry = undefined;
     this.flushLastTime();
     const s = this.s;
@@ -209,7 +219,8 @@ export class LogSummarizer {
     }
     s.noResponse = countsOf(this.codes, NO_RESPONSE);
     s.upstreamErrors = [...this.upstreams.values()];
-    s.events = [...this.events.values()].flat().sort((a, b) => a.lineNo - b.lineNo);
+    const latest = [...this.latestEvents.values()].map((e) => this.toEvent(e.p, e.line, e.lineNo));
+    s.events = [...this.events.values(), latest].flat().sort((a, b) => a.lineNo - b.lineNo);
     s.minutes = [...this.minutes.entries()].map(([minute, c]) => ({ minute, ...c }));
     return { summary: s, failed: [...this.failed.values()], registers: this.distinctFailed.registers };
   }
@@ -218,7 +229,8 @@ export class LogSummarizer {
     return mergePartials([this.partial()]);
   }
 
-  private line(b: Buffer, start: number, end: number, maybeBinary: boolean): void {
+  /** The line at [start..end) of `b`, whose latin1 decoding is `t`. */
+  private line(t: string, b: Buffer, start: number, end: number, maybeBinary: boolean): void {
     this.lineNo++;
     this.s.lines++;
     if (end - start > this.maxLine) {
@@ -234,7 +246,7 @@ export class LogSummarizer {
         return;
       }
     }
-    if (scanQueryLine(b, start, end, this.scan)) this.query(b, start, end);
+    if (scanQueryLine(t, b, start, end, this.scan)) this.query(b, start, end);
     else {
       const line = b.toString('latin1', start, end);
       this.other(parseLine(line), line);
@@ -289,8 +301,7 @@ export class LogSummarizer {
     if (tracked) {
       const authoritative = !noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 97, 97);
       const code = noResponse ? 'TIMEOUT' : (RCODES[rcode] ?? 'OTHER');
-      const name = b.toString('latin1', q.nameStart, q.nameEnd);
-      this.failedName(name, code, NAME_CLASSES[nameClass] ?? 'external', authoritative, at, b, start, end);
+      this.failedName(b, start, end, code, NAME_CLASSES[nameClass] ?? 'external', authoritative, at);
     }
   }
 
@@ -304,7 +315,12 @@ export class LogSummarizer {
 
   private timeOf(b: Buffer, from: number, to: number): string | undefined {
     const raw = b.toString('latin1', from, to);
-    const at = raw.charCodeAt(0) === 91 ? clfToIso(raw) : raw;
+    let at: string | undefined = raw;
+    if (raw.charCodeAt(0) === 91) {
+      // CLF times have whole seconds: many lines in a row share one, converted once.
+      if (raw !== this.lastClf.raw) this.lastClf = { raw, at: clfToIso(raw) };
+      at = this.lastClf.at;
+    }
     if (at) this.s.firstTime ??= at;
     return at;
   }
@@ -323,18 +339,21 @@ export class LogSummarizer {
     return bucket;
   }
 
+  /** Counts the failing name the scan found in the line b[start..end). */
   private failedName(
-    name: string,
+    b: Buffer,
+    start: number,
+    end: number,
     rcode: FailedName['rcode'],
     nameClass: NameClass,
     authoritative: boolean,
     at: string | undefined,
-    b: Buffer,
-    lineStart: number,
-    lineEnd: number,
   ): void {
+    const { nameStart, nameEnd } = this.scan;
+    // The distinct count hashes `${rcode} ${name}` from the bytes, as DistinctCounter.add would.
+    this.distinctFailed.addHash(fnvBytes(fnvString(FNV_START, `${rcode} `), b, nameStart, nameEnd));
+    const name = b.toString('latin1', nameStart, nameEnd);
     const key = `${rcode} ${name}`;
-    this.distinctFailed.add(key);
     const known = this.failed.get(key);
     if (known) {
       known.count++;
@@ -349,7 +368,7 @@ export class LogSummarizer {
       nameClass,
       count: 1,
       authoritative,
-      sample: b.toString('latin1', lineStart, lineEnd),
+      sample: b.toString('latin1', start, end),
     };
     if (at) {
       entry.firstSeen = at;
@@ -372,11 +391,7 @@ export class LogSummarizer {
     if (p.at) u.lastSeen = p.at;
   }
 
-  private event(p: Extract<ParsedLine, { kind: 'event' }>, line: string): void {
-    const e: LogEvent = { kind: p.event, lineNo: this.lineNo, line: excerpt(line) };
-    if (p.at) e.at = p.at;
-    if (p.detail) e.detail = excerpt(p.detail, 200);
-    if (this.source) e.source = this.source;
+  private event(p: EventLine, line: string): void {
     this.s.eventCounts ??= {};
     this.s.eventCounts[p.event] = (this.s.eventCounts[p.event] ?? 0) + 1;
     let list = this.events.get(p.event);
@@ -384,7 +399,20 @@ export class LogSummarizer {
       list = [];
       this.events.set(p.event, list);
     }
-    this.s.eventsDropped += keepFirstAndLatest(list, e);
+    // As keepFirstAndLatest, but the latest stays raw until the end (making it safe to quote costs).
+    if (list.length < EVENTS_PER_KIND) list.push(this.toEvent(p, line, this.lineNo));
+    else {
+      if (this.latestEvents.has(p.event)) this.s.eventsDropped++;
+      this.latestEvents.set(p.event, { p, line, lineNo: this.lineNo });
+    }
+  }
+
+  private toEvent(p: EventLine, line: string, lineNo: number): LogEvent {
+    const e: LogEvent = { kind: p.event, lineNo, line: excerpt(line) };
+    if (p.at) e.at = p.at;
+    if (p.detail) e.detail = excerpt(p.detail, 200);
+    if (this.source) e.source = this.source;
+    return e;
   }
 }
 
@@ -400,10 +428,10 @@ function keepFirstAndLatest(list: LogEvent[], e: LogEvent): number {
 
 /** Misra-Gries step: every count drops by one and the zeros go, so frequent names survive. */
 function shrink(failed: Map<string, FailedName>): void {
-  for (const [key, entry] of failed) {
+  failed.forEach((entry, key) => {
     entry.count--;
     if (entry.count <= 0) failed.delete(key);
-  }
+  });
 }
 
 function addCounts(into: CodeCounts, c: CodeCounts): void {
@@ -412,8 +440,23 @@ function addCounts(into: CodeCounts, c: CodeCounts): void {
   into.external += c.external;
 }
 
-/** One summary from the partials of consecutive parts of one log, in order. */
-export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
+/** ISO times compare as text; the earlier and the later of two, either possibly absent. */
+function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a;
+}
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined || (b !== undefined && b > a) ? b : a;
+}
+
+/**
+ * One summary from several partials: consecutive parts of one log (line numbers continue from
+ * part to part), or, with `separateLogs`, the logs of several pods (line numbers stay each log's own;
+ * events name their source).
+ */
+export function mergePartials(
+  parts: readonly PartialSummary[],
+  options: { separateLogs?: boolean } = {},
+): LogSummary {
   const first = parts[0];
   const out = emptySummary(first?.summary.clusterDomain ?? 'cluster.local');
   const failed = new Map<string, FailedName>();
@@ -434,8 +477,8 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
       'eventsDropped',
     ] as const)
       out[k] += s[k];
-    out.firstTime ??= s.firstTime;
-    if (s.lastTime) out.lastTime = s.lastTime;
+    out.firstTime = earlier(out.firstTime, s.firstTime);
+    out.lastTime = later(out.lastTime, s.lastTime);
     out.version ??= s.version;
     out.queryLogSeen ||= s.queryLogSeen;
     for (const [code, c] of Object.entries(s.byRcode) as [Rcode, CodeCounts][]) {
@@ -454,8 +497,8 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
       else {
         known.count += f.count;
         known.authoritative ||= f.authoritative;
-        if (f.lastSeen) known.lastSeen = f.lastSeen;
-        known.firstSeen ??= f.firstSeen;
+        known.lastSeen = later(known.lastSeen, f.lastSeen);
+        known.firstSeen = earlier(known.firstSeen, f.firstSeen);
       }
     }
     distinct.merge(registers);
@@ -465,8 +508,8 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
       else {
         known.timeouts += u.timeouts;
         known.other += u.other;
-        if (u.lastSeen) known.lastSeen = u.lastSeen;
-        known.firstSeen ??= u.firstSeen;
+        known.lastSeen = later(known.lastSeen, u.lastSeen);
+        known.firstSeen = earlier(known.firstSeen, u.firstSeen);
       }
     }
     for (const m of s.minutes) {
@@ -480,7 +523,7 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
       events.set(e.kind, list);
       out.eventsDropped += keepFirstAndLatest(list, { ...e, lineNo: e.lineNo + lineOffset });
     }
-    lineOffset += s.lines;
+    if (!options.separateLogs) lineOffset += s.lines;
   }
   out.failedNames = [...failed.values()]
     .sort((a, b) => b.count - a.count)
@@ -488,7 +531,11 @@ export function mergePartials(parts: readonly PartialSummary[]): LogSummary {
     .map((f) => ({ ...f, name: excerpt(f.name, 260), sample: excerpt(f.sample) }));
   out.distinctFailedNames = failed.size === 0 ? 0 : Math.max(distinct.estimate(), failed.size > 0 ? 1 : 0);
   out.upstreamErrors = [...upstreams.values()].sort((a, b) => b.timeouts + b.other - (a.timeouts + a.other));
-  out.events = [...events.values()].flat().sort((a, b) => a.lineNo - b.lineNo);
+  // Separate logs interleave by time; one log is in line order.
+  const byTime = (a: LogEvent, b: LogEvent) => (a.at ?? '').localeCompare(b.at ?? '') || a.lineNo - b.lineNo;
+  out.events = [...events.values()]
+    .flat()
+    .sort(options.separateLogs ? byTime : (a, b) => a.lineNo - b.lineNo);
   out.minutes = [...minutes.entries()].slice(-MAX_MINUTES).map(([minute, c]) => ({ minute, ...c }));
   return out;
 }

@@ -120,7 +120,7 @@ export function corednsLogs(ctx: GatherContext): Promise<Gathered<LogSummary>> {
         if (l.earlier) parts.push(summarise(l.earlier, `${l.source} (earlier errors)`, domain));
         parts.push(summarise(l.tail, l.source, domain));
       }
-      return mergePartials(parts);
+      return mergePartials(parts, { separateLogs: true });
     }),
   );
 }

@@ -214,11 +214,23 @@ export async function gatherEvidence(options: GatherOptions): Promise<GatherResu
       }
       (evidence as unknown as Record<string, Gathered<unknown>>)[key] = g;
     }
+    dropCorednsOnlyEvidence(evidence);
     return { evidence, cluster: summary(evidence, reader.clusterName, version), requests: reader.requests() };
   } finally {
     open = false;
     clearTimeout(timer);
     // Whatever is still in flight (after the deadline, or after a not-found target) is cancelled.
     stop.abort();
+  }
+}
+
+/**
+ * On kube-dns (GKE) there is no Corefile and no CoreDNS version: those sources do not apply, which
+ * is "not gathered" (its checks are skipped), not "could not see" (which would be inconclusive).
+ */
+function dropCorednsOnlyEvidence(evidence: Evidence): void {
+  if (evidence.clusterDns?.ok && evidence.clusterDns.value.provider === 'kube-dns') {
+    delete evidence.corefile;
+    delete evidence.corednsVersion;
   }
 }

@@ -2,9 +2,11 @@
  * What the kubelet writes into a pod's resolv.conf (pkg/kubelet/network/dns): the dnsPolicy's
  * servers and search list, dnsConfig appended, then trimmed to the kubelet's limits.
  */
+
 import type { Evidence } from '../../model/evidence.js';
 import { seenValue } from '../../model/gathered.js';
 import type { Node, Pod } from '../../model/k8s.js';
+import { dnsSearchLimits } from '../../parsers/kubelet-dns.js';
 
 /** The dnsPolicy the API server defaults to when the field is omitted. */
 export function dnsPolicyOf(pod: Pod): NonNullable<Pod['spec']['dnsPolicy']> {
@@ -62,15 +64,14 @@ export function kubeletMinor(node: Node | undefined): number | undefined {
   return m ? Number(m[2]) : undefined;
 }
 
-/** Search-list limits: 32 paths / 2048 characters since 1.28, 6 / 256 before. */
+/**
+ * Search-list limits the node's kubelet applies: 32 paths / 2048 characters with ExpandedDNSConfig
+ * (on by default from 1.26, GA in 1.28), 6 / 256 before. One source: the kubelet rules' parser.
+ */
 export function kubeletSearchLimits(node: Node | undefined): { paths: number; chars: number; era: string } {
   const minor = kubeletMinor(node);
-  if (minor !== undefined && minor < 28) return { paths: 6, chars: 256, era: `kubelet 1.${minor}` };
-  return {
-    paths: 32,
-    chars: 2048,
-    era: minor === undefined ? 'kubelet version unseen' : `kubelet 1.${minor}`,
-  };
+  const era = minor === undefined ? 'kubelet version unseen' : `kubelet 1.${minor}`;
+  return { ...dnsSearchLimits(minor), era };
 }
 
 /** The kubelet's trim: first N paths, no over-long domain, then drop from the end until it fits. */

@@ -3,7 +3,7 @@ import { check } from '../../../playbooks/checks/coredns-apiserver-unreachable.j
 import type { LogEvent, MinuteBucket } from '../../../playbooks/logs/summary-types.js';
 import type { Evidence } from '../../../playbooks/model/evidence.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
-import { emptyLogSummary, healthyEvidence, probe } from '../../fixtures/evidence.js';
+import { corednsPod, emptyLogSummary, healthyEvidence, probe } from '../../fixtures/evidence.js';
 
 const POD = 'coredns-5d78c9869d-abcde';
 const WATCH =
@@ -134,5 +134,64 @@ describe('coredns.apiserver-unreachable', () => {
     const [f] = check.run({ ...healthyEvidence(), corednsLogs: seen(logs) });
 
     expect(f?.detail).toContain('CoreDNS logged 2 or more failed watch/list calls');
+  });
+});
+
+describe('coredns.apiserver-unreachable, when the pods that logged it are not ready', () => {
+  const OTHER = 'coredns-5d78c9869d-fghij';
+  const READY_LINE = '[INFO] plugin/ready: Still waiting on: "kubernetes"';
+
+  function unready(name: string, node: string) {
+    const p = corednsPod(name, node, '10.244.2.3');
+    p.status = { ...p.status, conditions: [{ type: 'Ready', status: 'False' }] };
+    return p;
+  }
+
+  function withPods(pods: ReturnType<typeof corednsPod>[], evs: LogEvent[]): Evidence {
+    // No probes and no query log: before this, nothing said whether DNS failed.
+    return {
+      ...healthyEvidence(),
+      clientProbes: undefined,
+      corednsSideProbes: undefined,
+      corednsPods: seen(pods),
+      corednsLogs: seen(emptyLogSummary({ events: evs })),
+    };
+  }
+
+  it('is the root cause (critical, 0.9) when no CoreDNS pod is ready', () => {
+    const waiting: LogEvent = {
+      kind: 'not-ready',
+      lineNo: 9,
+      line: READY_LINE,
+      source: `kube-system/${POD}`,
+      at: '2026-11-26T09:59:10Z',
+    };
+    const [f] = check.run(
+      withPods([unready(POD, 'node-b'), unready(OTHER, 'node-c')], [watchError(), waiting]),
+    );
+
+    expect(f?.severity).toBe('critical');
+    expect(f?.weight).toBe(0.9);
+    expect(f?.detail).toContain('No CoreDNS pod is ready');
+    expect(f?.evidence).toContainEqual({
+      source: `pod kube-system/${POD}`,
+      text: 'not Ready (0/2 CoreDNS pods ready)',
+    });
+    expect(f?.evidence.some((x) => x.text === READY_LINE)).toBe(true);
+  });
+
+  it('only warns when another pod is ready (DNS may have answered)', () => {
+    const [f] = check.run(
+      withPods([unready(POD, 'node-b'), corednsPod(OTHER, 'node-c', '10.244.3.4')], [watchError()]),
+    );
+    expect(f?.severity).toBe('warning');
+    expect(f?.weight).toBe(0.3);
+  });
+
+  it('does not claim pods that did not log it', () => {
+    const [f] = check.run(
+      withPods([unready(OTHER, 'node-c')], [watchError({ source: 'kube-system/coredns-gone-zzzzz' })]),
+    );
+    expect(f?.weight).toBe(0.3);
   });
 });

@@ -126,3 +126,20 @@ describe('coredns.corefile-parse-error', () => {
     expect(check.run({ ...healthyEvidence(), ...over })).toEqual([]);
   });
 });
+
+describe('coredns.corefile-parse-error, where the line is and what replaces the plugin', () => {
+  it('names the imported coredns-custom file and says to replace `proxy` with `forward`, not to upgrade', () => {
+    const line = "/etc/coredns/custom/corp.server:4 - Error during parsing: Unknown directive 'proxy'";
+    const [f] = check.run(withLogs([parseError({ line, detail: 'proxy', at: '2026-11-26T09:59:00Z' })]));
+
+    expect(f?.title).toBe(
+      "Corefile in ConfigMap kube-system/coredns-custom does not parse: unknown directive 'proxy'",
+    );
+    expect(f?.detail).toContain('removed from CoreDNS in 1.5.0');
+    expect(f?.detail).toContain('/etc/coredns/custom/corp.server');
+    expect(f?.remedies).toHaveLength(1);
+    expect(f?.remedies[0]?.summary).toContain('/etc/coredns/custom/corp.server line 4');
+    expect(f?.remedies[0]?.summary).toContain('with `forward`');
+    expect(f?.remedies[0]?.commands).toContain('kubectl -n kube-system edit configmap coredns-custom');
+  });
+});

@@ -71,10 +71,76 @@ describe('coredns.max-concurrent-exceeded', () => {
     expect(check.run({ ...healthyEvidence(), corednsLogs })).toEqual([]);
   });
 
-  it('uses the default of 1000 when the Corefile is unknown', () => {
+  it('reads the limit from the log line when the Corefile is unknown, claiming no default', () => {
     const [f] = check.run({ ...withLogs([exceeded({ at: undefined })]), corefile: undefined });
     expect(f?.severity).toBe('critical');
-    expect(f?.detail).toContain('1000 (the default)');
+    expect(f?.detail).toContain('hit max_concurrent 1000');
+    expect(f?.detail).not.toContain('default');
+  });
+
+  // forward has no default max_concurrent: a line saying 100 while the Corefile holds none (or
+  // another value) means the refusing block is elsewhere, e.g. an AKS coredns-custom server block.
+  it('takes the limit from the log line, not a default, when the block is in an imported file', () => {
+    const line =
+      '[ERROR] plugin/errors: 5 sql01.corp.contoso.com. A: concurrent queries exceeded maximum 100';
+    const corefile = seen({
+      text: '.:53 {\n    errors\n    forward . /etc/resolv.conf\n    import custom/*.override\n}\nimport custom/*.server\n',
+      parsed: {
+        imports: ['custom/*.override', 'custom/*.server'],
+        problems: [],
+        servers: [
+          {
+            keys: [{ zone: '.', port: 53 }],
+            line: 1,
+            directives: [
+              { name: 'errors', args: [], block: [], line: 2 },
+              { name: 'forward', args: ['.', '/etc/resolv.conf'], block: [], line: 3 },
+              { name: 'import', args: ['custom/*.override'], block: [], line: 4 },
+            ],
+          },
+        ],
+      },
+      source: 'kube-system/coredns',
+    });
+    const [f] = check.run({ ...withLogs([exceeded({ line })]), corefile });
+
+    expect(f?.title).toBe(
+      'CoreDNS refused queries: more than 100 concurrent forwarded queries (ConfigMap kube-system/coredns-custom, imported by ConfigMap kube-system/coredns)',
+    );
+    expect(f?.detail).toContain('hit max_concurrent 100,');
+    expect(f?.evidence).toHaveLength(1);
+    expect(f?.remedies[0]?.summary).toContain('e.g. to 200');
+    expect(f?.remedies[0]?.commands).toEqual(['kubectl -n kube-system edit configmap coredns-custom']);
+  });
+
+  it('quotes the forward block whose limit the line names', () => {
+    const line = '[ERROR] plugin/errors: 5 db.corp.example. A: concurrent queries exceeded maximum 50';
+    const e = withLogs([exceeded({ line })]);
+    const parsed = healthyEvidence().corefile;
+    if (!parsed?.ok) throw new Error('fixture has a Corefile');
+    const servers = [
+      ...parsed.value.parsed.servers,
+      {
+        keys: [{ zone: 'corp.example.', port: 53 }],
+        line: 21,
+        directives: [
+          {
+            name: 'forward',
+            args: ['.', '10.1.0.53'],
+            line: 22,
+            block: [{ name: 'max_concurrent', args: ['50'], block: [], line: 23 }],
+          },
+        ],
+      },
+    ];
+    const corefile = seen({ ...parsed.value, parsed: { ...parsed.value.parsed, servers } });
+    const [f] = check.run({ ...e, corefile });
+
+    expect(f?.title).toContain('more than 50 concurrent');
+    expect(f?.evidence[1]).toEqual({
+      source: 'Corefile line 23 (ConfigMap kube-system/coredns)',
+      text: 'max_concurrent 50',
+    });
   });
 
   it('counts the overflow lines from the summary total when it has one', () => {

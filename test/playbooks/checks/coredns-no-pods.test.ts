@@ -78,3 +78,19 @@ describe('coredns.no-pods', () => {
     expect(check.needs).toEqual(['corednsPods']);
   });
 });
+
+describe('coredns.no-pods, when the Service selects none of the pods the Deployment runs', () => {
+  it('leaves it to coredns.service-no-endpoints: the Deployment has ready pods', () => {
+    const e: Evidence = {
+      ...healthyEvidence(),
+      corednsDeployment: seen({
+        metadata: { name: 'coredns', namespace: 'kube-system' },
+        spec: { replicas: 2 },
+        status: { replicas: 2, readyReplicas: 2, availableReplicas: 2 },
+      }),
+      corednsPods: seen([]),
+      corednsEndpoints: seen([]),
+    };
+    expect(check.run(e)).toEqual([]);
+  });
+});

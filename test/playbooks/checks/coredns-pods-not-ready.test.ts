@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../playbooks/checks/coredns-pods-not-ready.js';
+import type { LogEvent } from '../../../playbooks/logs/summary-types.js';
 import type { Evidence } from '../../../playbooks/model/evidence.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
 import type { Pod } from '../../../playbooks/model/k8s.js';
-import { corednsPod, healthyEvidence, OBSERVED_AT } from '../../fixtures/evidence.js';
+import { corednsPod, emptyLogSummary, healthyEvidence, OBSERVED_AT } from '../../fixtures/evidence.js';
 
 const A = 'coredns-5d78c9869d-abcde';
 const B = 'coredns-5d78c9869d-fghij';
@@ -145,5 +146,104 @@ describe('coredns.pods-not-ready', () => {
     const [f] = check.run(withPods([bare]));
     expect(f?.severity).toBe('critical');
     expect(f?.evidence[0]?.text).toContain('phase=unknown');
+  });
+});
+
+describe("coredns.pods-not-ready, when the pods' own logs name the cause", () => {
+  const LOOP =
+    '[FATAL] plugin/loop: Loop (127.0.0.1:46514 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting.';
+
+  function event(over: Partial<LogEvent>): LogEvent {
+    return {
+      kind: 'loop',
+      lineNo: 5,
+      line: LOOP,
+      source: `kube-system/${A} (previous)`,
+      at: '2026-11-26T09:57:32Z',
+      ...over,
+    };
+  }
+
+  function allDown(evs: LogEvent[]): Evidence {
+    return {
+      ...withPods([crashLooping(A, 'node-b'), crashLooping(B, 'node-c')]),
+      corednsLogs: seen(emptyLogSummary({ events: evs })),
+    };
+  }
+
+  it.each([
+    ['a forwarding loop', event({})],
+    [
+      'a Corefile that does not parse',
+      event({
+        kind: 'parse-error',
+        line: "/etc/coredns/Corefile:4 - Error during parsing: Unknown directive 'proxy'",
+        detail: 'proxy',
+      }),
+    ],
+    [
+      'EndpointSlices forbidden',
+      event({
+        kind: 'api-forbidden',
+        line: '[ERROR] plugin/kubernetes: Failed to watch *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden',
+        detail: 'endpointslices.discovery.k8s.io',
+      }),
+    ],
+    [
+      'the API server unreachable',
+      event({
+        kind: 'api-unreachable',
+        line: '[ERROR] plugin/kubernetes: Failed to watch *v1.Service: dial tcp 10.96.0.1:443: i/o timeout',
+      }),
+    ],
+  ])('stays critical but ranks below that cause (%s): the outage is its symptom', (_, ev) => {
+    const [f] = check.run(allDown([ev]));
+
+    expect(f?.severity).toBe('critical');
+    expect(f?.weight).toBe(0.6);
+    expect(f?.detail).toContain('the cause of this');
+    expect(f?.evidence.at(-1)?.text).toBe(ev.line);
+  });
+
+  it.each([
+    [
+      'a fatal line no other check explains',
+      event({ kind: 'fatal', line: '[FATAL] plugin/x: something else' }),
+    ],
+    ['a line from a pod that is not among them', event({ source: 'kube-system/coredns-other-zzzzz' })],
+    [
+      'a parse error a later reload fixed',
+      [
+        event({
+          kind: 'parse-error',
+          line: "[ERROR] Restart failed: Corefile:3 - Error during parsing: Unknown directive 'logs'",
+        }),
+        event({
+          kind: 'reload-ok',
+          lineNo: 9,
+          line: '[INFO] Reloading complete',
+          at: '2026-11-26T09:58:00Z',
+        }),
+      ],
+    ],
+    [
+      'another resource forbidden',
+      event({
+        kind: 'api-forbidden',
+        line: 'Failed to list *v1.Namespace: namespaces is forbidden',
+        detail: 'namespaces',
+      }),
+    ],
+  ])('keeps weight 0.9 with %s', (_, evs) => {
+    const [f] = check.run(allDown(Array.isArray(evs) ? evs : [evs]));
+    expect(f?.weight).toBe(0.9);
+  });
+
+  it('leaves the weight of a partial outage alone', () => {
+    const e = {
+      ...withPods([crashLooping(A, 'node-b'), corednsPod(B, 'node-c', '10.244.3.4')]),
+      corednsLogs: seen(emptyLogSummary({ events: [event({})] })),
+    };
+    expect(check.run(e)[0]?.weight).toBe(0.7);
   });
 });

@@ -96,3 +96,43 @@ describe('coredns.rbac-endpointslices', () => {
     expect(check.run({ ...healthyEvidence(), corednsLogs })).toEqual([]);
   });
 });
+
+describe('coredns.rbac-endpointslices, after the rule was granted again', () => {
+  const POD = 'coredns-5d78c9869d-abcde';
+
+  /** Every pod Ready since `readySince`, their containers running since 09:12. */
+  function readySince(readySince: string): Evidence {
+    const base = healthyEvidence();
+    for (const p of base.corednsPods?.ok ? base.corednsPods.value : []) {
+      p.status = {
+        ...p.status,
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: readySince }],
+        containerStatuses: [
+          {
+            name: 'coredns',
+            ready: true,
+            restartCount: 0,
+            state: { running: { startedAt: '2026-11-26T09:12:06Z' } },
+          },
+        ],
+      };
+    }
+    return base;
+  }
+
+  it('is history when the pod that logged it became Ready after the line (it synced since)', () => {
+    const e = withLogs(
+      [forbidden({ at: '2026-11-26T09:20:33Z', source: `kube-system/${POD}` })],
+      readySince('2026-11-26T09:21:04Z'),
+    );
+    expect(check.run(e)).toEqual([]);
+  });
+
+  it('still fires when the pod was Ready before the line (its cache goes stale, a restart will not sync)', () => {
+    const e = withLogs(
+      [forbidden({ at: '2026-11-26T09:20:33Z', source: `kube-system/${POD}` })],
+      readySince('2026-11-26T09:12:20Z'),
+    );
+    expect(check.run(e)[0]?.checkId).toBe('coredns.rbac-endpointslices');
+  });
+});

@@ -91,3 +91,22 @@ describe('coredns.reload-failed', () => {
     expect(check.run({ ...healthyEvidence(), corednsLogs, corefile: undefined })).toEqual([]);
   });
 });
+
+describe('coredns.reload-failed, with a plugin written twice through coredns-custom', () => {
+  it('names the plugin and the imported ConfigMap when the Corefile itself has it once', () => {
+    const parsed = kubeadmCorefile();
+    parsed.imports = ['/etc/coredns/custom/*.override'];
+    const base = {
+      ...healthyEvidence(),
+      corefile: seen({ text: KUBEADM_COREFILE_TEXT, parsed, source: 'kube-system/coredns' }),
+    };
+    const line =
+      '[ERROR] plugin/reload: Corefile changed but reload failed: starting with listener file descriptors: plugin/hosts: this plugin can only be used once per Server Block';
+    const [f] = check.run(withLogs([failed({ line })], base));
+
+    expect(f?.detail).toContain('`hosts` once');
+    expect(f?.detail).toContain('ConfigMap kube-system/coredns-custom');
+    expect(f?.remedies[0]?.summary).toContain('a second `hosts`');
+    expect(f?.remedies[0]?.commands).toContain('kubectl -n kube-system edit configmap coredns-custom');
+  });
+});

@@ -78,3 +78,38 @@ describe('coredns.service-no-endpoints', () => {
     expect(f?.title).toBe('DNS Service kube-system/kube-dns has no ready endpoints');
   });
 });
+
+describe('coredns.service-no-endpoints, when the selector selects no pod at all', () => {
+  function selectsNothing(readyReplicas: number): Evidence {
+    const e = healthyEvidence();
+    const dns = e.clusterDns?.ok ? e.clusterDns.value : undefined;
+    if (dns) dns.service.spec.selector = { 'k8s-app': 'kube-dns', 'app.kubernetes.io/part-of': 'platform' };
+    const deployment = {
+      metadata: { name: 'coredns', namespace: 'kube-system' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        template: { metadata: { labels: { 'k8s-app': 'kube-dns' } } },
+      },
+      status: { replicas: 2, readyReplicas, availableReplicas: readyReplicas },
+    };
+    // The gatherer lists pods through the Service's selector: none come back.
+    return { ...e, corednsPods: seen([]), corednsEndpoints: seen([]), corednsDeployment: seen(deployment) };
+  }
+
+  it("blames the selector from the Deployment's pod template labels", () => {
+    const [f] = check.run(selectsNothing(2));
+
+    expect(f?.weight).toBe(0.9);
+    expect(f?.detail).toContain('none matches the selector');
+    expect(f?.evidence).toContainEqual({
+      source: 'Deployment kube-system/coredns pod template labels',
+      text: 'k8s-app=kube-dns (2 ready replicas, none selected by the Service)',
+    });
+    expect(f?.remedies[0]?.commands).toContain('kubectl -n kube-system edit service kube-dns');
+  });
+
+  it('does not blame the selector when the Deployment has no ready pod either', () => {
+    expect(check.run(selectsNothing(0))[0]?.weight).toBe(0.7);
+  });
+});

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../../../playbooks/checks/kube-proxy-not-running.js';
 import type { Evidence, KubeProxyFacts } from '../../../playbooks/model/evidence.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
-import type { Pod } from '../../../playbooks/model/k8s.js';
-import { healthyEvidence, OBSERVED_AT, pod, probe, withEvidence } from '../../fixtures/evidence.js';
+import type { DaemonSet, Node, Pod } from '../../../playbooks/model/k8s.js';
+import { healthyEvidence, node, OBSERVED_AT, pod, probe, withEvidence } from '../../fixtures/evidence.js';
 
 const DAEMONSET = {
   metadata: { name: 'kube-proxy', namespace: 'kube-system' },
@@ -95,6 +95,111 @@ describe('kube-proxy.not-running', () => {
     ];
 
     expect(check.run(withKubeProxy({ runsKubeProxy: true, mode: 'iptables', podOnNode: old }))).toEqual([]);
+  });
+
+  describe('nodes the DaemonSet does not target (bug: a Fargate client was reported as missing kube-proxy)', () => {
+    /** EKS's kube-proxy add-on: Linux, amd64/arm64, and never on Fargate nodes. */
+    const EKS_DAEMONSET = {
+      ...DAEMONSET,
+      spec: {
+        template: {
+          spec: {
+            affinity: {
+              nodeAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: {
+                  nodeSelectorTerms: [
+                    {
+                      matchExpressions: [
+                        { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+                        { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
+                        { key: 'eks.amazonaws.com/compute-type', operator: 'NotIn', values: ['fargate'] },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    } as DaemonSet;
+
+    function clientOn(labels: Record<string, string>): Evidence {
+      const n: Node = node('node-a', 'i-1');
+      n.metadata.labels = { 'kubernetes.io/hostname': 'node-a', ...labels };
+      return withEvidence('clientNode', seen(n));
+    }
+
+    const linux = { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' };
+
+    it('finds nothing on an EKS Fargate node, which the kube-proxy DaemonSet excludes by design', () => {
+      const e = clientOn({ ...linux, 'eks.amazonaws.com/compute-type': 'fargate' });
+
+      expect(check.run(withKubeProxy({ runsKubeProxy: true, daemonSet: EKS_DAEMONSET }, e))).toEqual([]);
+    });
+
+    it('finds nothing on a Windows node outside the nodeSelector', () => {
+      const ds = {
+        ...DAEMONSET,
+        spec: { template: { spec: { nodeSelector: { 'kubernetes.io/os': 'linux' } } } },
+      } as DaemonSet;
+      const e = clientOn({ 'kubernetes.io/os': 'windows', 'kubernetes.io/arch': 'amd64' });
+
+      expect(check.run(withKubeProxy({ runsKubeProxy: true, daemonSet: ds }, e))).toEqual([]);
+    });
+
+    it('still reports a missing pod on a node the DaemonSet does target', () => {
+      const [f] = check.run(
+        withKubeProxy({ runsKubeProxy: true, daemonSet: EKS_DAEMONSET }, clientOn(linux)),
+      );
+
+      expect(f?.title).toBe('no kube-proxy pod runs on node node-a');
+    });
+
+    it('still reports a pod that is there but not Ready, wherever it runs', () => {
+      const e = clientOn({ ...linux, 'eks.amazonaws.com/compute-type': 'fargate' });
+      const [f] = check.run(
+        withKubeProxy({ runsKubeProxy: true, daemonSet: EKS_DAEMONSET, podOnNode: crashing() }, e),
+      );
+
+      expect(f?.checkId).toBe('kube-proxy.not-running');
+    });
+
+    it('reads matchFields on metadata.name, and treats an empty term as matching nothing', () => {
+      const byName = (values: string[]) =>
+        ({
+          ...DAEMONSET,
+          spec: {
+            template: {
+              spec: {
+                affinity: {
+                  nodeAffinity: {
+                    requiredDuringSchedulingIgnoredDuringExecution: {
+                      nodeSelectorTerms: [
+                        {},
+                        { matchFields: [{ key: 'metadata.name', operator: 'NotIn', values }] },
+                      ],
+                    },
+                  },
+                },
+              },
+            },
+          },
+        }) as DaemonSet;
+
+      expect(
+        check.run(withKubeProxy({ runsKubeProxy: true, daemonSet: byName(['node-a']) }, clientOn(linux))),
+      ).toEqual([]);
+      expect(
+        check.run(withKubeProxy({ runsKubeProxy: true, daemonSet: byName(['node-b']) }, clientOn(linux))),
+      ).toHaveLength(1);
+    });
+
+    it('keeps reporting when the client node is unseen: it cannot tell the node is excluded', () => {
+      const e = withEvidence('clientNode', unseen('forbidden'));
+
+      expect(check.run(withKubeProxy({ runsKubeProxy: true, daemonSet: EKS_DAEMONSET }, e))).toHaveLength(1);
+    });
   });
 
   it('finds nothing for the healthy cluster', () => {

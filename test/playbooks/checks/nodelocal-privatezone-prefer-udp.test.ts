@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../../playbooks/checks/nodelocal-privatezone-prefer-udp.js';
+import { check as upstreamErrorRcode } from '../../../playbooks/checks/upstream-error-rcode.js';
 import type { FailedName } from '../../../playbooks/logs/summary-types.js';
 import type { Evidence, ObservedResolvConf, ProbeResult } from '../../../playbooks/model/evidence.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
 import type { Corefile } from '../../../playbooks/parsers/corefile-types.js';
+import { chooseVerdict } from '../../../playbooks/playbook/run.js';
 import {
   emptyLogSummary,
   healthyEvidence,
@@ -104,8 +106,26 @@ describe('nodelocal.privatezone-prefer-udp', () => {
     const logs = emptyLogSummary({ queryLogSeen: true, failedNames: [failed({})] });
     const [f] = check.run(evidence({ corednsLogs: seen(logs) }));
 
-    expect(f?.weight).toBe(0.7);
+    expect(f?.weight).toBe(0.8);
     expect(f?.evidence[1]).toEqual({ source: 'CoreDNS query log', text: failed({}).sample });
+  });
+
+  // The same recent SERVFAIL line also makes upstream.error-rcode fire (critical, 0.7, unconfirmed):
+  // the missing prefer_udp behind NodeLocal explains it, so the verdict must be this row
+  // (scenario nodelocal-privatezone-prefer-udp, diagnosed at the scenario's own time).
+  it('is the verdict over the unconfirmed upstream.error-rcode the same log line raises', () => {
+    const recent = failed({ firstSeen: OBSERVED_AT, lastSeen: OBSERVED_AT });
+    const e = evidence({
+      corednsLogs: seen(emptyLogSummary({ queryLogSeen: true, failedNames: [recent] })),
+    });
+    const findings = [...upstreamErrorRcode.run(e), ...check.run(e)];
+
+    expect(findings.map((f) => f.checkId)).toEqual([
+      'upstream.error-rcode',
+      'nodelocal.privatezone-prefer-udp',
+    ]);
+    expect(findings[0]?.severity).toBe('critical');
+    expect(chooseVerdict(findings, []).checkId).toBe('nodelocal.privatezone-prefer-udp');
   });
 
   it('fires at low weight for an asked vpc-proxy endpoint', () => {

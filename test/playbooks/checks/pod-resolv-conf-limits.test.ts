@@ -45,7 +45,8 @@ describe('pod.resolv-conf-limits', () => {
   });
 
   it.each([
-    ['kubelet 1.27 (6 domains)', 'v1.27.9', true],
+    ['kubelet 1.25 (6 domains)', 'v1.25.9', true],
+    ['kubelet 1.27 (32 domains: ExpandedDNSConfig on by default from 1.26)', 'v1.27.9', false],
     ['kubelet 1.28 (32 domains)', 'v1.28.2', false],
     ['kubelet version unseen (newer limits assumed)', '', false],
   ])('judges 3 cluster + 4 dnsConfig search domains by the era: %s', (_case, kubelet, fires) => {
@@ -63,9 +64,9 @@ describe('pod.resolv-conf-limits', () => {
     }
   });
 
-  it('fires on the 256-character search line before Kubernetes 1.28', () => {
+  it('fires on the 256-character search line before Kubernetes 1.26', () => {
     const long = ['x'.repeat(60), 'y'.repeat(60), 'z'.repeat(60)].map((l) => `${l}.example`);
-    const [f] = check.run(evidence(client({ searches: long }), 'v1.26.1'));
+    const [f] = check.run(evidence(client({ searches: long }), 'v1.25.4'));
 
     expect(f?.checkId).toBe('pod.resolv-conf-limits');
     expect(f?.detail).toContain('256 characters');

@@ -71,6 +71,13 @@ describe('upstream.error-rcode', () => {
     );
   });
 
+  it('quotes the first line seen with its own time, and tickets the last time', () => {
+    const [f] = check.run(evidence([failed({ firstSeen: '2026-11-26T09:41:17.5Z' })]));
+
+    expect(f?.evidence[0]).toEqual({ source: 'CoreDNS logs', text: SAMPLE, at: '2026-11-26T09:41:17.5Z' });
+    expect(f?.remedies[0]?.summary).toContain('time 2026-11-26T09:58:03Z');
+  });
+
   it.each([
     ['a recent log line, no direct probe of the name', '2026-11-26T09:58:03Z', 'critical', 0.7],
     ['a log line from yesterday, no direct probe of the name', '2026-11-25T08:00:00Z', 'warning', 0.5],

@@ -50,10 +50,11 @@ describe('upstream.unreachable', () => {
     expect(f?.severity).toBe('critical');
     expect(f?.weight).toBe(0.9);
     expect(f?.title).toBe('CoreDNS cannot reach upstream DNS 192.0.2.53:53');
+    // The sample is the first timeout line: quoted with its own time, not the last one's.
     expect(f?.evidence[0]).toEqual({
       source: 'CoreDNS logs (errors plugin)',
       text: LINE,
-      at: '2026-11-26T09:59:10Z',
+      at: '2026-11-26T09:50:00Z',
     });
     expect(f?.evidence).toContainEqual({
       source: 'CoreDNS query log',
@@ -95,6 +96,30 @@ describe('upstream.unreachable', () => {
     const [f] = check.run(evidence([errors({ sample: HINFO })]));
 
     expect(f?.remedies[0]?.commands[0]).toContain('dig @192.0.2.53 -p 53 . A');
+  });
+
+  // Resolvers that ignore HINFO for random names time out on the loop plugin's start-up probe
+  // only: a healthy cluster (scenario upstream-unreachable-near-miss).
+  const startupProbe = errors({
+    sample: HINFO,
+    timeouts: 4,
+    firstSeen: '2026-11-20T07:41:07.51Z',
+    lastSeen: '2026-11-20T07:41:29.88Z',
+  });
+
+  it("does not fire when only loop's start-up HINFO probe timed out", () => {
+    expect(check.run(evidence([startupProbe]))).toEqual([]);
+  });
+
+  it('still fires for the start-up probe when a direct query from a CoreDNS node times out', () => {
+    const [f] = check.run(evidence([startupProbe], [direct(SILENT)]));
+    expect(f?.severity).toBe('critical');
+  });
+
+  it('still fires when timeouts go on after the start-up window', () => {
+    const [f] = check.run(evidence([{ ...startupProbe, lastSeen: '2026-11-20T07:44:02Z' }]));
+    expect(f?.severity).toBe('warning');
+    expect(f?.weight).toBe(0.3);
   });
 
   it('says nothing on a healthy cluster', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LogSummarizer } from '../../../playbooks/logs/summarizer.js';
+import { LogSummarizer, mergePartials } from '../../../playbooks/logs/summarizer.js';
 import type { LogSummary } from '../../../playbooks/logs/summary-types.js';
 import * as L from './samples.js';
 
@@ -145,5 +145,41 @@ describe('LogSummarizer', () => {
   it('makes untrusted text safe to quote', () => {
     const r = summarize(`${L.QUERY_SERVFAIL.replace('api.example.net.', 'x\u001b[31m.example.net.')}\n`);
     expect(r.failedNames[0]?.sample).not.toContain('\u001b');
+  });
+});
+
+describe('mergePartials', () => {
+  const at = (t: string, line: string) => `2026-11-26T09:${t}Z ${line}`;
+  function part(lines: string[], source: string) {
+    const s = new LogSummarizer({ source });
+    s.push(Buffer.from(`${lines.join('\n')}\n`));
+    return s.partial();
+  }
+
+  it('keeps each pod log its own line numbers and takes the latest time of any', () => {
+    const a = part(
+      [at('00:00', L.QUERY_1_6_3), at('05:00', L.QUERY_SERVFAIL), at('05:01', L.RELOAD_FAILED)],
+      'pod-a',
+    );
+    const b = part([at('01:00', L.LOOP), at('09:00', L.QUERY_SERVFAIL)], 'pod-b');
+    const merged = mergePartials([b, a], { separateLogs: true });
+    expect(merged.lastTime).toBe('2026-11-26T09:09:00Z');
+    expect(merged.firstTime).toBe('2026-11-26T09:00:00Z');
+    expect(merged.failedNames[0]).toMatchObject({
+      name: 'api.example.net.',
+      count: 2,
+      lastSeen: '2026-11-26T09:09:00Z',
+      firstSeen: '2026-11-26T09:05:00Z',
+    });
+    expect(merged.events.map((e) => [e.kind, e.lineNo, e.source])).toEqual([
+      ['loop', 1, 'pod-b'],
+      ['reload-failed', 3, 'pod-a'],
+    ]);
+  });
+
+  it('numbers consecutive parts of one log as one', () => {
+    const a = part([L.QUERY_1_6_3, L.QUERY_1_6_3], 'x');
+    const b = part([L.RELOAD_FAILED], 'x');
+    expect(mergePartials([a, b]).events[0]?.lineNo).toBe(3);
   });
 });

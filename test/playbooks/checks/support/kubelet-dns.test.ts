@@ -27,8 +27,11 @@ describe('support/kubelet-dns', () => {
 
   it('knows the limits of the kubelet version and trims like it does', () => {
     const old = node('node-a', 'i-1');
+    old.status = { nodeInfo: { kubeletVersion: 'v1.25.9' } };
+    expect(kubeletSearchLimits(old)).toEqual({ paths: 6, chars: 256, era: 'kubelet 1.25' });
+    // ExpandedDNSConfig is on by default from 1.26 (beta), before its GA in 1.28.
     old.status = { nodeInfo: { kubeletVersion: 'v1.27.3' } };
-    expect(kubeletSearchLimits(old)).toEqual({ paths: 6, chars: 256, era: 'kubelet 1.27' });
+    expect(kubeletSearchLimits(old)).toEqual({ paths: 32, chars: 2048, era: 'kubelet 1.27' });
     expect(kubeletSearchLimits(node('node-a', 'i-1'))).toEqual({
       paths: 32,
       chars: 2048,
