@@ -4,7 +4,7 @@
  * Also the same line count with 1,000,000 distinct names and every external name failing, for the
  * memory bound (the failing-name table and its distinct count see hundreds of thousands of names).
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,34 @@ async function logFile(distinct: number, failingExternal = false): Promise<strin
   const path = join(dir, `coredns-${LINES}-lines-${distinct}-names${failingExternal ? '-failing' : ''}.log`);
   if (!existsSync(path)) await generateCorednsLog(path, LINES, distinct, failingExternal);
   return path;
+}
+
+/** The first lines of `path`, as a file of their own. */
+function headFile(path: string, lines: number): string {
+  const buf = Buffer.alloc(64 << 10);
+  const fd = openSync(path, 'r');
+  const n = readSync(fd, buf, 0, buf.length, 0);
+  closeSync(fd);
+  let end = 0;
+  for (let i = 0; i < lines; i++) end = buf.indexOf(10, end) + 1;
+  const head = path.replace(/\.log$/, `-head-${lines}.log`);
+  writeFileSync(head, buf.subarray(0, Math.min(end, n)));
+  return head;
+}
+
+/** The same process on a few lines: its fixed cost (start, imports, report), part of every run. */
+function startupRow(path: string): Row {
+  const runs = repeat(RUNS, () =>
+    runProcess(process.execPath, [CLI, 'logs', headFile(path, 10), '--output', 'json']),
+  );
+  return {
+    benchmark: 'logs',
+    case: 'dnsmedic logs, 10 lines (startup)',
+    median: fmtMs(median(runs.map((r) => r.ms))),
+    spread: spread(runs.map((r) => r.ms)),
+    ratio: '',
+    notes: 'process start, imports, checks and report: the fixed part of every run',
+  };
 }
 
 function dnsmedicRows(label: string, path: string, grepMs: number | undefined): Row {
@@ -58,6 +86,7 @@ export const logsBenchmark: Benchmark = {
         ratio: '1.0x',
         notes: `${(((LINES / grepMs) * 1000) / 1e6).toFixed(1)}M lines/s`,
       },
+      startupRow(path),
       dnsmedicRows('dnsmedic logs, 120k names', path, grepMs),
       dnsmedicRows('dnsmedic logs, 1M names, 30% failing', await logFile(1_000_000, true), grepMs),
     ];

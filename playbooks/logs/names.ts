@@ -114,15 +114,17 @@ function classify(b: Uint8Array, start: number, end: number, suffix: Uint8Array,
   // [...before, ns, 'svc']: `<x>.svc.<d>` is never a record, it is a search step.
   const nsDot = lastDot(b, kindDot - 1, start);
   if (nsDot < 0 || labelIn(b, nsDot + 1, kindDot, NAMESPACE_TLDS)) return EXPANSION;
-  // One pass over what precedes the namespace: how many labels, and where the last one starts.
+  // One pass over what precedes the namespace: how many labels, where the last one starts, and
+  // (with three) where the second one does.
   let before = 1;
   let labelStart = start;
+  let firstDot = -1;
   for (let i = nsDot - 1; i >= start && before < 4; i--) {
     if (b[i] !== DOT) continue;
     if (before === 1) labelStart = i + 1;
+    firstDot = i;
     before++;
   }
   if (before === 1 || before === 2) return labelIn(b, labelStart, nsDot, EXTERNAL_TLDS) ? EXPANSION : CLUSTER;
-  const second = b.indexOf(DOT, start) + 1;
-  return before === 3 && b[start] === 95 && b[second] === 95 ? CLUSTER : EXPANSION;
+  return before === 3 && b[start] === 95 && b[firstDot + 1] === 95 ? CLUSTER : EXPANSION;
 }

@@ -142,7 +142,7 @@ export class LogSummarizer {
   private readonly failed = new Map<string, FailedName>();
   private readonly distinctFailed = new DistinctCounter();
   private readonly upstreams = new Map<string, UpstreamErrors>();
-  /** The first events of each kind, then the latest one, kept raw: only the last is ever quoted. */
+  /** The first events of each kind; after them only the latest, kept raw until `partial()`. */
   private readonly events = new Map<LogEvent['kind'], LogEvent[]>();
   private readonly latestEvents = new Map<LogEvent['kind'], { p: EventLine; line: string; lineNo: number }>();
   private readonly minutes = new Map<string, { ok: number; failed: number }>();
@@ -164,15 +164,17 @@ export class LogSummarizer {
       this.skipping = false;
       from = nl + 1;
     }
-    const carry = this.carry;
-    if (carry) {
+    if (this.carry) {
       // The line the previous chunk cut, joined in a buffer of its own: no chunk is ever copied.
-      this.carry = undefined;
       const nl = chunk.indexOf(10, from);
-      const line = Buffer.concat([carry, chunk.subarray(from, nl < 0 ? chunk.length : nl)]);
-      if (nl < 0) this.keepRest(line, 0);
-      else this.line(line.toString('latin1'), line, 0, line.length, line.indexOf(0) >= 0);
-      from = nl < 0 ? chunk.length : nl + 1;
+      const line = Buffer.concat([this.carry, chunk.subarray(from, nl < 0 ? chunk.length : nl)]);
+      this.carry = undefined;
+      if (nl < 0) {
+        this.keepRest(line, 0);
+        return;
+      }
+      this.line(line.toString('latin1'), line, 0, line.length, line.indexOf(0) >= 0);
+      from = nl + 1;
     }
     this.lines(chunk, from);
     this.flushLastTime();
@@ -248,6 +250,7 @@ export class LogSummarizer {
     }
     if (scanQueryLine(t, b, start, end, this.scan)) this.query(b, start, end);
     else {
+      // A string of its own: a slice of `t` would keep the whole chunk alive as long as it is kept.
       const line = b.toString('latin1', start, end);
       this.other(parseLine(line), line);
     }
@@ -399,7 +402,8 @@ export class LogSummarizer {
       list = [];
       this.events.set(p.event, list);
     }
-    // As keepFirstAndLatest, but the latest stays raw until the end (making it safe to quote costs).
+    // As keepFirstAndLatest, but the latest is made safe to quote only at the end: that costs more
+    // than reading the line, and most latest ones are replaced.
     if (list.length < EVENTS_PER_KIND) list.push(this.toEvent(p, line, this.lineNo));
     else {
       if (this.latestEvents.has(p.event)) this.s.eventsDropped++;

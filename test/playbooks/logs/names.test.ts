@@ -15,6 +15,7 @@ describe('classifyName', () => {
     ['api.example.net.svc.cluster.local.', 'search-expansion'],
     ['api.example.net.cluster.local.', 'search-expansion'],
     ['prod.svc.cluster.local.', 'search-expansion'],
+    ['.svc.cluster.local.', 'search-expansion'],
     ['redis.cluster.local.', 'search-expansion'],
     ['api.example.net.ec2.internal.', 'search-expansion'],
     ['api.example.net.eu-west-1.compute.internal.', 'search-expansion'],

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LogSummarizer,
+  type PartialSummary,
+  type SummarizerOptions,
+} from '../../../playbooks/logs/summarizer.js';
+import * as L from './samples.js';
+
+/** Everything one summariser saw (`partial()` is its whole output). */
+function summarize(buf: Buffer, chunks: number[], options: SummarizerOptions = {}): PartialSummary {
+  const s = new LogSummarizer(options);
+  let at = 0;
+  for (const n of chunks) {
+    s.push(buf.subarray(at, at + n));
+    at += n;
+  }
+  s.push(buf.subarray(at));
+  return s.partial();
+}
+
+/** A deterministic mixed log: every era, --timestamps, failures, events past the cap, CRLF. */
+function mixedLog(lines: number): Buffer {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const second = String(i % 60).padStart(2, '0');
+    const minute = String(10 + Math.floor(i / 60)).padStart(2, '0');
+    const failing = L.QUERY_SERVFAIL.replace('api.example.net.', `h${i % 7}.example.net.`);
+    const kinds = [
+      `2026-11-26T09:${minute}:${second}.123456789Z ${L.QUERY_1_6_3}`,
+      `2026-11-26T09:${minute}:${second}.5Z ${failing}`,
+      L.QUERY_1_2_5.replace('15:29:11', `15:${minute}:${second}`).replace('NOERROR', 'NXDOMAIN'),
+      L.QUERY_1_2_5.replace('15:29:11', `15:${minute}:${second}`).replace('shop.prod.svc', 'x.example.com'),
+      `2026-11-26T09:${minute}:${second}.7Z ${L.QUERY_1_5.replace('NOERROR', 'REFUSED')}`,
+      L.QUERY_EXPANSION,
+      `${L.QUERY_TIMEOUT}\r`,
+      L.RELOAD_FAILED,
+      `2026-11-26T09:${minute}:${second}.9Z ${L.ERR_UPSTREAM_TIMEOUT}`,
+      'x'.repeat(300),
+      'bin\u0000ary',
+    ];
+    out.push(kinds[(i * 7) % kinds.length] ?? '');
+  }
+  return Buffer.from(`${out.join('\n')}\n`);
+}
+
+describe('LogSummarizer over chunks', () => {
+  const log = mixedLog(600);
+
+  it.each([1, 2, 3, 7, 64, 101, 4096])('gives the same summary in chunks of %i bytes', (size) => {
+    const whole = summarize(log, []);
+    const chunks = Array.from({ length: Math.ceil(log.length / size) }, () => size);
+    expect(summarize(log, chunks)).toEqual(whole);
+    expect(summarize(log, chunks, { maxLineBytes: 200 })).toEqual(summarize(log, [], { maxLineBytes: 200 }));
+  });
+
+  it('gives the same summary in chunks of random sizes', () => {
+    let x = 42;
+    const chunks = Array.from({ length: 400 }, () => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      return 1 + (x % 500);
+    });
+    expect(summarize(log, chunks)).toEqual(summarize(log, []));
+  });
+
+  it('quotes the latest event of a kind like the first ones', () => {
+    const lines = Array.from({ length: 15 }, (_, i) => `${L.RELOAD_FAILED} #${i}\u001b[2J`);
+    const s = new LogSummarizer({ source: 'pod-a' });
+    s.push(Buffer.from(lines.join('\n')));
+    const events = s.end().events;
+    expect(events).toHaveLength(11);
+    expect(events.at(-1)).toMatchObject({ kind: 'reload-failed', lineNo: 15, source: 'pod-a' });
+    expect(events.at(-1)?.line).toContain('#14?[2J');
+  });
+
+  it('converts CLF times per second, and times cut by a chunk boundary', () => {
+    const clf = (t: string) => L.QUERY_1_2_5.replace('15:29:11', t).replace('NOERROR', 'SERVFAIL');
+    const log = Buffer.from([clf('15:29:11'), clf('15:29:11'), clf('15:30:02'), clf('15:30:02')].join('\n'));
+    const whole = summarize(log, []);
+    expect(summarize(log, [40, 150, 3])).toEqual(whole);
+    const s = new LogSummarizer();
+    s.push(log);
+    const r = s.end();
+    expect(r.failedNames[0]).toMatchObject({
+      count: 4,
+      firstSeen: '2018-09-07T15:29:11Z',
+      lastSeen: '2018-09-07T15:30:02Z',
+    });
+    expect(r.minutes).toEqual([
+      { minute: '2018-09-07T15:29', ok: 0, failed: 2 },
+      { minute: '2018-09-07T15:30', ok: 0, failed: 2 },
+    ]);
+    expect(r.lastTime).toBe('2018-09-07T15:30:02Z');
+  });
+});
