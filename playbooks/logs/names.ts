@@ -1,3 +1,4 @@
+import { FixedBytes } from './fixed-bytes.js';
 import type { NameClass } from './summary-types.js';
 
 /** Name classes as small integers for the log hot path; `NAME_CLASSES[i]` is the public name. */
@@ -90,16 +91,17 @@ export function classifyName(fqdn: string, clusterDomain: string): NameClass {
 export function nameClassifier(clusterDomain: string): NameClassifier {
   const domain = clusterDomain.toLowerCase().replace(/^\.|\.$/g, '');
   // The domain as UTF-8, as it appears in a log.
-  const suffix = new Uint8Array(Buffer.from(`.${domain}.`));
-  const apex = suffix.subarray(1);
+  const bytes = Buffer.from(`.${domain}.`);
+  const suffix = new FixedBytes(bytes.length, true).copyFrom(bytes, 0);
+  const apex = new Uint8Array(bytes.subarray(1));
   return (b, start, end) => classify(b, start, end, suffix, apex);
 }
 
-function classify(b: Uint8Array, start: number, end: number, suffix: Uint8Array, apex: Uint8Array): number {
+function classify(b: Uint8Array, start: number, end: number, suffix: FixedBytes, apex: Uint8Array): number {
   const len = end - start;
   // The apex itself (`cluster.local.`): the suffix without its leading dot.
   if (len === apex.length && matchesAt(b, start, apex)) return CLUSTER;
-  if (len <= suffix.length || !matchesAt(b, end - suffix.length, suffix)) {
+  if (len <= suffix.length || !suffix.matches(b, end - suffix.length)) {
     for (const s of CLOUD_SUFFIXES) if (len >= s.length && matchesAt(b, end - s.length, s)) return EXPANSION;
     return EXTERNAL;
   }

@@ -10,6 +10,7 @@
  */
 import { DistinctCounter, FNV_START, fnvBytes, fnvString } from './distinct.js';
 import { newQueryScan, scanQueryLine } from './fast-query.js';
+import { FixedBytes } from './fixed-bytes.js';
 import { clfToIso, type ParsedLine, parseLine } from './line.js';
 import { NAME_CLASSES, type NameClassifier, nameClassifier } from './names.js';
 import type {
@@ -58,28 +59,9 @@ const CLF_MINUTE = 18;
  * The current minute of one time format as raw bytes, and its bucket: most lines fall in the
  * minute of the line before, recognised by comparing bytes instead of making a string.
  */
-class MinuteSlot {
-  private readonly raw: Uint8Array;
-  private known = false;
+interface MinuteSlot {
+  minute: FixedBytes;
   bucket: { ok: number; failed: number } | undefined;
-
-  constructor(length: number) {
-    this.raw = new Uint8Array(length);
-  }
-
-  /** Whether b at `at` holds this minute (from the last byte: the minute digits differ first). */
-  matches(b: Buffer, at: number): boolean {
-    if (!this.known) return false;
-    const raw = this.raw;
-    for (let i = raw.length - 1; i >= 0; i--) if (b[at + i] !== raw[i]) return false;
-    return true;
-  }
-
-  set(b: Buffer, at: number, bucket: { ok: number; failed: number }): void {
-    this.raw.set(b.subarray(at, at + this.raw.length));
-    this.known = true;
-    this.bucket = bucket;
-  }
 }
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
@@ -131,8 +113,8 @@ export class LogSummarizer {
   private skipping = false;
   private lineNo = 0;
   /** The current minute per time format (eras can alternate line by line). */
-  private readonly isoMinute = new MinuteSlot(ISO_MINUTE);
-  private readonly clfMinute = new MinuteSlot(CLF_MINUTE);
+  private readonly isoMinute: MinuteSlot = { minute: new FixedBytes(ISO_MINUTE), bucket: undefined };
+  private readonly clfMinute: MinuteSlot = { minute: new FixedBytes(CLF_MINUTE), bucket: undefined };
   /** Where the latest query time sits in the current chunk: made a string once per chunk. */
   private lastAtBytes: Buffer | undefined;
   private lastAtStart = 0;
@@ -288,9 +270,12 @@ export class LogSummarizer {
       // Make the time a string only when it matters: a new minute, a failure, or the chunk's last
       // line. The minute is recognised in the raw bytes, per format.
       const slot = b[q.atStart] === 91 ? this.clfMinute : this.isoMinute;
-      const minuteChanged = !slot.matches(b, q.atStart);
+      const minuteChanged = !slot.minute.matches(b, q.atStart);
       if (minuteChanged || tracked) at = this.timeOf(b, q.atStart, q.atEnd);
-      if (minuteChanged && at) slot.set(b, q.atStart, this.bucket(at));
+      if (minuteChanged && at) {
+        slot.minute.copyFrom(b, q.atStart);
+        slot.bucket = this.bucket(at);
+      }
       const bucket = slot.bucket;
       // Fields, not a tuple: this runs for every timestamped line and must not allocate.
       this.lastAtBytes = b;
