@@ -100,6 +100,8 @@ export async function summarizeFile(
   path: string,
   size: number,
   options: SummarizerOptions,
+  /** Work to let finish (module loading) while the reading threads start, before this one reads. */
+  meanwhile: Promise<unknown> = Promise.resolve(),
 ): Promise<LogSummary> {
   const threads = Math.min(availableParallelism(), 4);
   if (size < PARALLEL_MIN_BYTES || threads < 2)
@@ -109,6 +111,7 @@ export async function summarizeFile(
   const others = Promise.all(rest.map(([s, e]) => runWorker({ path, start: s, end: e, options })));
   // If reading here throws, that is the error to report; a later one from a thread is not news.
   others.catch(() => {});
+  await meanwhile.catch(() => {});
   const first = summarizeRange({ path, start, end, options });
   return mergePartials([first, ...(await others)]);
 }

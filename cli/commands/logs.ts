@@ -1,18 +1,13 @@
 /**
  * `dnsmedic logs [file|-]`: streams a CoreDNS log through the summariser (bounded memory, any
- * size), then runs the log-based checks of the playbook on what it found.
+ * size), then runs the log-based checks of the playbook on what it found (logs-report.ts, loaded
+ * while reading threads start).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { isFaultVerdict } from '../../playbooks/catalog.js';
-import { CHECKS } from '../../playbooks/checks/index.js';
 import type { SummarizerOptions } from '../../playbooks/logs/summarizer.js';
 import type { LogSummary } from '../../playbooks/logs/summary-types.js';
-import { seen } from '../../playbooks/model/gathered.js';
-import { runPlaybook } from '../../playbooks/playbook/run.js';
-import { renderLogsMarkdown, renderLogsText } from '../../playbooks/report/logs-text.js';
-import type { Report } from '../../playbooks/report/types.js';
 import type { Command } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { summarizeFile, summarizeStream } from '../log-reader.js';
@@ -37,33 +32,21 @@ async function openInput(file: string, io: Io): Promise<Input> {
     : { kind: 'stream', stream: createReadStream(file) };
 }
 
-function summarize(input: Input, options: SummarizerOptions): Promise<LogSummary> {
+function summarize(
+  input: Input,
+  options: SummarizerOptions,
+  meanwhile: Promise<unknown>,
+): Promise<LogSummary> {
   return input.kind === 'file'
-    ? summarizeFile(input.path, input.size, options)
+    ? summarizeFile(input.path, input.size, options, meanwhile)
     : summarizeStream(input.stream, options);
-}
-
-/**
- * The log is the observation: "recent" means near its last line, not near the moment someone
- * runs the command on a saved file. Without times in the log, now is all there is.
- */
-function observedAt(summary: LogSummary, now: Date): string {
-  const last = summary.lastTime ? new Date(summary.lastTime) : undefined;
-  return last && !Number.isNaN(last.getTime()) ? last.toISOString() : now.toISOString();
-}
-
-export function logsReport(summary: LogSummary, now: Date): Report {
-  const evidence = { target: {}, observedAt: observedAt(summary, now), corednsLogs: seen(summary) };
-  const cluster = summary.version
-    ? { corednsVersion: summary.version, clusterDomain: summary.clusterDomain }
-    : { clusterDomain: summary.clusterDomain };
-  return runPlaybook(evidence, { checks: CHECKS, cluster });
 }
 
 export async function logs(command: LogsCommand, io: Io): Promise<number> {
   const input = await openInput(command.file, io);
   const options = command.clusterDomain ? { clusterDomain: command.clusterDomain } : {};
-  const summary = await summarize(input, options).catch((err: NodeJS.ErrnoException) => {
+  const reporting = import('./logs-report.js');
+  const summary = await summarize(input, options, reporting).catch((err: NodeJS.ErrnoException) => {
     throw err.code ? new UsageError(`logs: cannot read ${command.file}: ${err.code}`) : err;
   });
   const name = command.file === '-' ? 'standard input' : command.file;
@@ -74,9 +57,8 @@ export async function logs(command: LogsCommand, io: Io): Promise<number> {
       `logs: nothing in ${name} looks like a CoreDNS log (${lines} lines: ${unknown} unrecognised, ${overlong} overlong, ${binary} binary)`,
     );
   }
-  const report = logsReport(summary, new Date());
-  if (command.output === 'json') io.stdout.write(`${JSON.stringify({ summary, report }, null, 2)}\n`);
-  else if (command.output === 'markdown') io.stdout.write(renderLogsMarkdown(summary, report));
-  else io.stdout.write(renderLogsText(summary, report, { colour: io.config.colour }));
-  return isFaultVerdict(report.verdict.checkId) ? EXIT.fault : EXIT.ok;
+  const { renderLogs } = await reporting;
+  const { text, fault } = renderLogs(summary, command.output, io.config.colour, new Date());
+  io.stdout.write(text);
+  return fault ? EXIT.fault : EXIT.ok;
 }
