@@ -163,11 +163,10 @@ function eventOf(line: string, pos: number, level: string): EventMatch | undefin
   if (rest.startsWith('plugin/reload: Running configuration') || rest.startsWith('Reloading complete')) {
     return { event: 'reload-ok' };
   }
-  if (
-    rest.includes('Failed to watch') ||
-    rest.includes('Failed to list') ||
-    rest.includes('failed to list')
-  ) {
+  const failedWatch = rest.includes('Failed to watch') || rest.includes('Failed to list');
+  // 1.10+ logs each failure twice: `[INFO] ... failed to list` then `[ERROR] ... Failed to watch`.
+  // The INFO twin is left 'known' so one failure counts once; a bare WARNING form has no twin.
+  if (failedWatch || (level !== 'INFO' && rest.includes('failed to list'))) {
     if (rest.includes('is forbidden')) {
       return { event: 'api-forbidden', detail: /(\S+) is forbidden/.exec(rest)?.[1] };
     }

@@ -73,7 +73,7 @@ describe('names the user asks about', () => {
     ['redis', { kind: 'cluster', service: 'redis', namespace: 'app' }],
     ['10-244-1-5.shop.pod.cluster.local', { kind: 'cluster' }],
     ['api.example.com', { kind: 'external' }],
-    ['web.shop', { kind: 'external' }],
+    ['web.shop', { kind: 'external', service: 'web', namespace: 'shop', ifNamespace: true }],
   ])('%s', (name, parsed) => {
     expect(parseAskedName(name, 'cluster.local', 'app')).toEqual(parsed);
   });

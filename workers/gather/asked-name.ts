@@ -1,11 +1,13 @@
 /**
  * The name the user says fails (`--domain`): for a cluster name, what backs it (the Service, its
- * EndpointSlices, a StatefulSet whose serviceName is that Service); anything else is external.
+ * EndpointSlices, a StatefulSet whose serviceName is that Service or that numbered the pod name);
+ * anything else is external. `<svc>.<ns>` is a search-list short name when namespace `<ns>` exists.
  * A missing Service is evidence (service.not-found), not a failure to see.
  */
 import type { AskedName } from '../../playbooks/model/evidence.js';
 import type { Gathered } from '../../playbooks/model/gathered.js';
 import type { Service } from '../../playbooks/model/k8s.js';
+import { ClusterApiError } from '../k8s/errors.js';
 import { clusterDns } from './cluster-dns.js';
 import type { GatherContext } from './context.js';
 import { attempt, isNotFound } from './support.js';
@@ -16,6 +18,11 @@ export interface ParsedName {
   namespace?: string;
   /** `db-0` of `db-0.db.data.svc.cluster.local`. */
   host?: string;
+  /**
+   * `<a>.<b>` outside the cluster domain: the search list makes it `<a>.<b>.svc.<domain>` when a
+   * namespace `<b>` exists, so it is a cluster name only once that namespace is seen.
+   */
+  ifNamespace?: boolean;
 }
 
 /** The labels before `.svc`: `svc.ns` or `host.svc.ns`. */
@@ -45,7 +52,26 @@ export function parseAskedName(name: string, clusterDomain?: string, clientNames
   }
   if (!n.includes('.') && n !== '' && clientNamespace)
     return { kind: 'cluster', service: n, namespace: clientNamespace };
+  const labels = n.split('.');
+  if (labels.length === 2 && labels.every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l)))
+    return { kind: 'external', service: labels[0] ?? '', namespace: labels[1] ?? '', ifNamespace: true };
   return { kind: 'external' };
+}
+
+/** Whether namespace `name` exists; 404 and 403 say no (the name is then taken as external). */
+async function namespaceExists(ctx: GatherContext, name: string): Promise<boolean> {
+  try {
+    await ctx.reader.getNamespace(name);
+    return true;
+  } catch (err) {
+    if (isNotFound(err) || (err instanceof ClusterApiError && err.kind === 'forbidden')) return false;
+    throw err;
+  }
+}
+
+/** `mysql` of `mysql-0`: the StatefulSet a pod hostname was numbered by. */
+function statefulSetOfHost(host: string | undefined): string | undefined {
+  return host ? /^(.+)-\d+$/.exec(host)?.[1] : undefined;
 }
 
 async function serviceOrNone(
@@ -71,6 +97,10 @@ export function askedName(ctx: GatherContext): Promise<Gathered<AskedName>> {
     if (parsed.host) asked.podHostname = parsed.host;
     const { service: svc, namespace } = parsed;
     if (!svc || !namespace) return asked;
+    if (parsed.ifNamespace) {
+      if (!(await namespaceExists(ctx, namespace))) return asked;
+      asked.kind = 'cluster';
+    }
     const [service, endpointSlices, statefulSets] = await Promise.all([
       serviceOrNone(ctx, namespace, svc),
       ctx.reader.listEndpointSlices(namespace, { labelSelector: `kubernetes.io/service-name=${svc}` }),
@@ -78,7 +108,11 @@ export function askedName(ctx: GatherContext): Promise<Gathered<AskedName>> {
     ]);
     if (service) asked.service = service;
     asked.endpointSlices = endpointSlices;
-    const statefulSet = statefulSets.find((s) => s.spec.serviceName === svc);
+    // serviceName not matching (set to another Service, or unset): the pod name prefix still tells.
+    const byPrefix = statefulSetOfHost(parsed.host);
+    const statefulSet =
+      statefulSets.find((s) => s.spec.serviceName === svc) ??
+      (byPrefix ? statefulSets.find((s) => s.metadata.name === byPrefix) : undefined);
     if (statefulSet) asked.statefulSet = statefulSet;
     return asked;
   });

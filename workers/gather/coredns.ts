@@ -6,22 +6,18 @@ import type { Gathered } from '../../playbooks/model/gathered.js';
 import type { Deployment, EndpointSlice, Node, Pod } from '../../playbooks/model/k8s.js';
 import type { GatherContext } from './context.js';
 import { corednsLogs } from './coredns-logs.js';
-import { DNS_NAMESPACE, detectProvider, dnsContainer, dnsPods, dnsService } from './dns-service.js';
-import { attempt, cannotSee, imageTag, isNotFound, need, nodesOf, ownerOf } from './support.js';
+import {
+  DNS_NAMESPACE,
+  detectProvider,
+  dnsContainer,
+  dnsPods,
+  dnsService,
+  namedDnsDeployment,
+} from './dns-service.js';
+import { attempt, cannotSee, imageTag, need, nodesOf, ownerOf } from './support.js';
 
 export function corednsPods(ctx: GatherContext): Promise<Gathered<Pod[]>> {
   return dnsPods(ctx);
-}
-
-async function firstExisting(ctx: GatherContext, namespace: string, names: string[]): Promise<Deployment> {
-  for (const name of names) {
-    try {
-      return await ctx.reader.getDeployment(namespace, name);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
-  return cannotSee(`no Deployment ${names.join(' or ')} in ${namespace}`);
 }
 
 export function corednsDeployment(ctx: GatherContext): Promise<Gathered<Deployment>> {
@@ -31,7 +27,8 @@ export function corednsDeployment(ctx: GatherContext): Promise<Gathered<Deployme
     const namespace = service.metadata.namespace ?? DNS_NAMESPACE;
     const replicaSets = [...new Set(pods.map((p) => ownerOf(p.metadata, 'ReplicaSet')).filter((n) => !!n))];
     // No pods at all (scaled to zero, all evicted): the Deployment names every distribution uses.
-    if (replicaSets.length === 0) return firstExisting(ctx, namespace, ['coredns', service.metadata.name]);
+    if (replicaSets.length === 0)
+      return need(await namedDnsDeployment(ctx, service), 'the CoreDNS Deployment');
     const owners = await Promise.all(replicaSets.map((rs) => ctx.reader.getReplicaSet(namespace, rs ?? '')));
     const deployment = owners.map((rs) => ownerOf(rs.metadata, 'Deployment')).find((d) => !!d);
     if (!deployment) cannotSee(`ReplicaSet ${namespace}/${replicaSets[0]} has no Deployment owner`);
@@ -54,13 +51,25 @@ export function versionFromImage(image: string | undefined): string | undefined 
   return tag ? /^v?(\d+\.\d+\.\d+)/.exec(tag)?.[1] : undefined;
 }
 
+/** The pod template spec of the CoreDNS Deployment (the model leaves it out), when it can be read. */
+async function deploymentPodSpecs(ctx: GatherContext): Promise<Pod['spec'][]> {
+  const deployment = await corednsDeployment(ctx);
+  const spec = deployment.ok
+    ? (deployment.value.spec as { template?: { spec?: Pod['spec'] } } | undefined)?.template?.spec
+    : undefined;
+  return spec?.containers ? [spec] : [];
+}
+
 export function corednsVersion(ctx: GatherContext): Promise<Gathered<string>> {
   return attempt(async () => {
     const pods = need(await dnsPods(ctx), 'the cluster DNS pods');
-    if (detectProvider(pods) === 'kube-dns') cannotSee('the cluster DNS is kube-dns, not CoreDNS');
-    for (const pod of pods) {
-      const name = dnsContainer(pod);
-      const version = versionFromImage(pod.spec.containers.find((c) => c.name === name)?.image);
+    // No pods (scaled to zero, all evicted): the Deployment's pod template names the image.
+    const specs = pods.length > 0 ? pods.map((p) => p.spec) : await deploymentPodSpecs(ctx);
+    if (detectProvider(specs.map((spec) => ({ spec }))) === 'kube-dns')
+      cannotSee('the cluster DNS is kube-dns, not CoreDNS');
+    for (const spec of specs) {
+      const name = dnsContainer({ spec });
+      const version = versionFromImage(spec.containers.find((c) => c.name === name)?.image);
       if (version) return version;
     }
     // Images by digest or with custom tags: the banner CoreDNS logs at start.

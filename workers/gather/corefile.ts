@@ -9,6 +9,7 @@ import type { Pod } from '../../playbooks/model/k8s.js';
 import { parseCorefile } from '../../playbooks/parsers/corefile.js';
 import type { TemplateSpec } from '../k8s/types.js';
 import type { GatherContext } from './context.js';
+import { withCustom } from './corefile-custom.js';
 import { DNS_NAMESPACE, detectProvider, dnsPods, dnsService } from './dns-service.js';
 import { attempt, cannotSee } from './support.js';
 
@@ -59,7 +60,8 @@ export function corefile(ctx: GatherContext): Promise<Gathered<CorefileEvidence>
       const cm = await ctx.reader.getConfigMap(namespace, ref.name);
       const text = cm.data?.[ref.key];
       if (text === undefined) cannotSee(`ConfigMap ${namespace}/${ref.name} has no ${ref.key} key`);
-      return { text, parsed: parseCorefile(text), source: `${namespace}/${ref.name}` };
+      const main = { text, parsed: parseCorefile(text), source: `${namespace}/${ref.name}` };
+      return withCustom(ctx, namespace, pods.ok ? pods.value : [], main);
     }),
   );
 }

@@ -5,9 +5,9 @@
  * Its pods come from its own selector, and tell CoreDNS from GKE's kube-dns.
  */
 import type { Gathered } from '../../playbooks/model/gathered.js';
-import type { Pod, Service } from '../../playbooks/model/k8s.js';
+import type { Deployment, Pod, Service } from '../../playbooks/model/k8s.js';
 import type { GatherContext } from './context.js';
-import { attempt, cannotSee, need, selectorString } from './support.js';
+import { attempt, cannotSee, isNotFound, need, selectorString } from './support.js';
 
 /** Where the cluster DNS runs on every distribution this tool knows. */
 export const DNS_NAMESPACE = 'kube-system';
@@ -60,7 +60,35 @@ export function dnsService(ctx: GatherContext): Promise<Gathered<Service>> {
   );
 }
 
-/** The pods the cluster DNS Service selects. */
+/** The first of `names` that exists as a Deployment in `namespace`; 404s are passed over. */
+export async function firstDeployment(
+  ctx: GatherContext,
+  namespace: string,
+  names: string[],
+): Promise<Deployment> {
+  for (const name of [...new Set(names)]) {
+    try {
+      return await ctx.reader.getDeployment(namespace, name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  return cannotSee(`no Deployment ${names.join(' or ')} in ${namespace}`);
+}
+
+/** The CoreDNS Deployment by the names every distribution uses, or undefined when it cannot be read. */
+export function namedDnsDeployment(ctx: GatherContext, service: Service): Promise<Gathered<Deployment>> {
+  const namespace = service.metadata.namespace ?? DNS_NAMESPACE;
+  return ctx.once('dnsDeployment:named', () =>
+    attempt(() => firstDeployment(ctx, namespace, ['coredns', service.metadata.name])),
+  );
+}
+
+/**
+ * The pods the cluster DNS Service selects. A selector matching nothing (a kustomize label added
+ * to it) hides running pods: then the Deployment's own selector finds them, so checks can tell
+ * "the Service misses its pods" from "there are no pods".
+ */
 export function dnsPods(ctx: GatherContext): Promise<Gathered<Pod[]>> {
   return ctx.once('dnsPods', () =>
     attempt(async () => {
@@ -69,19 +97,25 @@ export function dnsPods(ctx: GatherContext): Promise<Gathered<Pod[]>> {
       if (Object.keys(selector).length === 0)
         cannotSee(`Service ${DNS_NAMESPACE}/${service.metadata.name} has no selector`);
       const namespace = service.metadata.namespace ?? DNS_NAMESPACE;
-      return ctx.reader.listPods(namespace, { labelSelector: selectorString(selector) });
+      const pods = await ctx.reader.listPods(namespace, { labelSelector: selectorString(selector) });
+      if (pods.length > 0) return pods;
+      const deployment = await namedDnsDeployment(ctx, service);
+      const labels = deployment.ok ? deployment.value.spec?.selector?.matchLabels : undefined;
+      if (!labels || Object.keys(labels).length === 0 || selectorString(labels) === selectorString(selector))
+        return pods;
+      return ctx.reader.listPods(namespace, { labelSelector: selectorString(labels) });
     }),
   );
 }
 
 /** GKE's kube-dns runs `kubedns` and `dnsmasq` containers; anything else serving the Service is CoreDNS. */
-export function detectProvider(pods: readonly Pod[]): 'coredns' | 'kube-dns' {
+export function detectProvider(pods: readonly Pick<Pod, 'spec'>[]): 'coredns' | 'kube-dns' {
   const names = pods.flatMap((p) => p.spec.containers.map((c) => c.name));
   return names.some((n) => n === 'kubedns' || n === 'dnsmasq') ? 'kube-dns' : 'coredns';
 }
 
 /** The DNS container of a cluster DNS pod: `coredns` (or `kubedns`), else the first. */
-export function dnsContainer(pod: Pod): string | undefined {
+export function dnsContainer(pod: Pick<Pod, 'spec'>): string | undefined {
   const names = pod.spec.containers.map((c) => c.name);
   return names.find((n) => n === 'coredns' || n === 'kubedns') ?? names[0];
 }

@@ -78,6 +78,26 @@ describe('parseLine', () => {
     expect(parseLine(line)).toMatchObject({ kind: 'event', event, detail });
   });
 
+  it('counts a 1.10+ failed list once: the INFO twin is known, the ERROR line the event', () => {
+    const tail =
+      'pkg/mod/k8s.io/client-go@v0.29.3/tools/cache/reflector.go:229: failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "endpointslices"';
+    expect(parseLine(`[INFO] plugin/kubernetes: ${tail}`).kind).toBe('known');
+    expect(parseLine(`${L.KUBECTL_TS}[INFO] ${tail}`).kind).toBe('known');
+    expect(
+      parseLine(
+        `[ERROR] plugin/kubernetes: ${tail.replace(': failed', ': Failed to watch *v1.EndpointSlice: failed')}`,
+      ),
+    ).toMatchObject({
+      kind: 'event',
+      event: 'api-forbidden',
+    });
+    expect(parseLine(`[WARNING] plugin/kubernetes: ${tail}`)).toMatchObject({
+      kind: 'event',
+      event: 'api-forbidden',
+    });
+    expect(parseLine(L.KLOG_REFUSED)).toMatchObject({ kind: 'event', event: 'api-unreachable' });
+  });
+
   it('reads the version banner and knows the platform line', () => {
     expect(parseLine(L.VERSION)).toMatchObject({ kind: 'version', version: '1.11.3' });
     expect(parseLine(L.PLATFORM).kind).toBe('known');
