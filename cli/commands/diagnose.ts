@@ -9,6 +9,7 @@ import { renderText } from '../../playbooks/report/text.js';
 import type { Report } from '../../playbooks/report/types.js';
 import { diagnoseCluster } from '../../workers/diagnose.js';
 import { ClusterAccessError } from '../../workers/k8s/errors.js';
+import { type Dialer, mapDialer } from '../../workers/probe/dialer.js';
 import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { terminalProgress } from '../progress.js';
@@ -23,6 +24,8 @@ interface Access {
   prometheusUrl: string | undefined;
   /** A scenario's own "now", so recency is judged as the scenario depicts it. */
   now: (() => Date) | undefined;
+  /** Set in scenario mode only: a real cluster is not probed by default (the worker may be outside it). */
+  dialer: Dialer | undefined;
   close: () => Promise<void>;
 }
 
@@ -38,6 +41,7 @@ async function access(command: DiagnoseCommand): Promise<Access> {
       context,
       prometheusUrl,
       now: undefined,
+      dialer: undefined,
       close: async () => {},
     };
   }
@@ -58,6 +62,8 @@ async function access(command: DiagnoseCommand): Promise<Access> {
     context: undefined,
     prometheusUrl: prometheusUrl ?? sim.prometheus.url,
     now: () => new Date(scenario.now),
+    // Probes reach the scenario's DNS servers through the address map; anything unmapped is refused.
+    dialer: mapDialer(sim.addressMap),
     close: () => sim.close(),
   };
 }
@@ -78,6 +84,7 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
       ...(a.context ? { context: a.context } : {}),
       ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
       ...(a.now ? { now: a.now } : {}),
+      ...(a.dialer ? { dialer: a.dialer } : {}),
     };
     const { report } = await diagnoseCluster(request).catch((err: unknown) => {
       throw toUsageError(err);

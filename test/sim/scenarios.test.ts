@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../playbooks/catalog.js';
 import { diagnoseCluster } from '../../workers/diagnose.js';
+import { mapDialer } from '../../workers/probe/index.js';
 import { listScenarios, loadScenario, SCENARIOS_DIR } from './scenario/load.js';
 import { type Simulation, startSimulation } from './simulate.js';
 
@@ -30,6 +31,8 @@ async function diagnoseScenario(name: string) {
     prometheusUrl: sim.prometheus.url,
     deadlineMs: 10_000,
     now: () => new Date(scenario.now),
+    // Probes from the worker, through the address map: as `dnsmedic diagnose --scenario` runs them.
+    dialer: mapDialer(sim.addressMap),
   });
   return { scenario, report };
 }

@@ -4,7 +4,7 @@
  */
 import { parsePodKey } from './keys.js';
 import { objectKey, type ScenarioFile, TIMESTAMP } from './schema.js';
-import type { K8sObject, Scenario } from './types.js';
+import type { DnsServerBehaviour, K8sObject, Scenario } from './types.js';
 
 export interface Problem {
   path: (string | number)[];
@@ -33,6 +33,14 @@ function byKey<T>(
 /** One level down: the fields (or commands, containers) the file sets replace the base's. */
 function fields<T extends object>(a: T, b: T): T {
   return { ...a, ...b };
+}
+
+/** A DNS server's fields, with `records` and `rcodes` merged name by name (the scenario winning). */
+function dnsFields(a: DnsServerBehaviour, b: DnsServerBehaviour): DnsServerBehaviour {
+  const out = { ...a, ...b };
+  if (a.records && b.records) out.records = { ...a.records, ...b.records };
+  if (a.rcodes && b.rcodes) out.rcodes = { ...a.rcodes, ...b.rcodes };
+  return out;
 }
 
 function dropKeys<T>(map: Record<string, T>, drop: (key: string) => boolean): Record<string, T> {
@@ -124,7 +132,7 @@ export function mergeScenario(
     metrics,
     nodeFacts: byKey(dropKeys(from.nodeFacts, nodeGone), spec.nodeFacts, fields),
     exec: byKey(dropKeys(from.exec, podGone), spec.exec, fields),
-    dns: byKey(from.dns, spec.dns, fields),
+    dns: byKey(from.dns, spec.dns, dnsFields),
     faults: spec.faults
       ? { latencyMs: spec.faults.latencyMs ?? 0, rules: spec.faults.rules ?? [] }
       : { latencyMs: from.faults.latencyMs, rules: [...from.faults.rules] },
