@@ -6,8 +6,9 @@ import { diagnoseBenchmark } from './diagnose.js';
 import { explainBenchmark } from './explain.js';
 import { type Benchmark, printTable, type Row } from './harness.js';
 import { logsBenchmark } from './logs.js';
+import { probePlanBenchmark } from './probe-plan.js';
 
-const ALL: Benchmark[] = [explainBenchmark, logsBenchmark, diagnoseBenchmark];
+const ALL: Benchmark[] = [explainBenchmark, logsBenchmark, diagnoseBenchmark, probePlanBenchmark];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));
