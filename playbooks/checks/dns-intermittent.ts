@@ -8,7 +8,7 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { probeNodeName } from './support/names.js';
+import { probeNodeName, probeOrigin } from './support/names.js';
 import { clientResults, failures } from './support/probes.js';
 import { onNode, safeName } from './support/shell.js';
 import { finding } from './support.js';
@@ -29,7 +29,7 @@ function run(e: Evidence): Finding[] {
   const attempts = flaky.reduce((n, r) => n + r.attempts, 0);
   const ratio = failed / attempts;
   const node = probeNodeName(e);
-  const on = node ? `node ${node}` : "the client's node";
+  const on = probeOrigin(e);
   const corednsNodes = [
     ...new Set((seenValue(e.corednsPods) ?? []).flatMap((p) => (p.spec.nodeName ? [p.spec.nodeName] : []))),
   ]

@@ -8,7 +8,7 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
-import { probeNodeName } from './support/names.js';
+import { probeNodeName, probeOrigin } from './support/names.js';
 import { nodeLocalInstall } from './support/nodelocal.js';
 import { clientResults, unanswered } from './support/probes.js';
 import { onNode } from './support/shell.js';
@@ -34,7 +34,7 @@ function run(e: Evidence): Finding[] {
   const churn = churnSince(e);
   if (flaky.length === 0 || churn.length === 0) return [];
 
-  const on = node ? `node ${node}` : "the client's node";
+  const on = probeOrigin(e);
   const dns = seenValue(e.clusterDns);
   const ds = kubeProxyDaemonSet(e);
   const evidence: Excerpt[] = [

@@ -10,7 +10,7 @@ import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import type { Node, Pod } from '../model/k8s.js';
 import { hostOf } from './support/ip.js';
-import { awsInstanceId, dnsNamespace, dnsPodSelector, probeNodeName } from './support/names.js';
+import { awsInstanceId, dnsNamespace, dnsPodSelector, probeNodeName, probeOrigin } from './support/names.js';
 import { clientResults, isDead, unanswered } from './support/probes.js';
 import { onNode } from './support/shell.js';
 import { finding, isPodReady } from './support.js';
@@ -32,7 +32,7 @@ function run(e: Evidence): Finding[] {
   if (dead.length === 0) return [];
 
   const node = probeNodeName(e);
-  const from = node ? `node ${node}` : "the client's node";
+  const from = probeOrigin(e);
   const names = dead.map((s) => {
     const pod = podAt(s);
     return pod ? `${pod.metadata.name} (${hostOf(s)} on ${pod.spec.nodeName ?? 'unknown node'})` : hostOf(s);

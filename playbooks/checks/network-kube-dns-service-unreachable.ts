@@ -9,7 +9,7 @@ import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { hostOf } from './support/ip.js';
-import { dnsNamespace, dnsServiceName, probeNodeName } from './support/names.js';
+import { dnsNamespace, dnsServiceName, probeNodeName, probeOrigin } from './support/names.js';
 import { clientResults, isDead } from './support/probes.js';
 import { finding, isPodReady } from './support.js';
 import { kubeProxyCommands, probeExcerpt } from './support-network.js';
@@ -33,7 +33,7 @@ function run(e: Evidence): Finding[] {
   const svcName = dnsServiceName(e);
   const svc = dns ? `${ns}/${svcName}` : 'the cluster DNS Service';
   const node = probeNodeName(e);
-  const from = node ? `node ${node}` : "the client's node";
+  const from = probeOrigin(e);
   const kp = seenValue(e.kubeProxy);
   const evidence: Excerpt[] = [...service.map(probeExcerpt), ...pods.slice(0, 4).map(probeExcerpt)];
   if (kp) {

@@ -9,7 +9,7 @@ import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { hostOf } from './support/ip.js';
-import { awsInstanceId, clientNamespace, probeNodeName } from './support/names.js';
+import { awsInstanceId, clientNamespace, probeNodeName, probeOrigin } from './support/names.js';
 import { CLUSTER_DNS_HOPS, clientResults, isDead } from './support/probes.js';
 import { onNode } from './support/shell.js';
 import { finding } from './support.js';
@@ -34,7 +34,7 @@ function run(e: Evidence): Finding[] {
   if (blocked.length === 0) return [];
 
   const node = probeNodeName(e);
-  const from = node ? `node ${node}` : "the client's node";
+  const from = probeOrigin(e);
   const ips = blocked.map(hostOf);
   const first = results.find((r) => r.server === blocked[0]);
   const name = digName(e, first);

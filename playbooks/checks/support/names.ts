@@ -85,8 +85,18 @@ export function clientNodeName(e: Evidence): string | undefined {
 
 /** Where the client-side probes ran (else the client's node), when a valid name: what probe loss speaks for. */
 export function probeNodeName(e: Evidence): string | undefined {
-  const name = seenValue(e.clientProbes)?.node ?? seenValue(e.clientPod)?.spec.nodeName ?? e.target.node;
+  const probes = seenValue(e.clientProbes);
+  // Probes from the worker itself say nothing about any node's path: never word them as if they did.
+  if (probes?.where === 'worker-local') return undefined;
+  const name = probes?.node ?? seenValue(e.clientPod)?.spec.nodeName ?? e.target.node;
   return isK8sName(name) ? name : undefined;
+}
+
+/** Where the client-side probes ran, in words: `node X`, the client's node, or dnsmedic's worker. */
+export function probeOrigin(e: Evidence): string {
+  if (seenValue(e.clientProbes)?.where === 'worker-local') return "dnsmedic's worker (not the client's node)";
+  const node = probeNodeName(e);
+  return node ? `node ${node}` : "the client's node";
 }
 
 /**

@@ -86,7 +86,15 @@ describe('network.udp53-blocked', () => {
     const probes = seen({ where: 'worker-local' as const, results: [UDP_DEAD, TCP_OK] });
     const [f] = check.run({ target: {}, observedAt: OBSERVED_AT, clientProbes: probes });
 
-    expect(f?.title).toContain("from the client's node");
+    // Probes from the worker are not worded as if they ran on the client's node.
+    expect(f?.title).toContain("from dnsmedic's worker (not the client's node)");
     expect(f?.remedies[0]?.commands).toEqual(['kubectl -n default get networkpolicy']);
+  });
+
+  it("words probe-pod results without a node name as the client's node", () => {
+    const probes = seen({ where: 'probe-pod' as const, results: [UDP_DEAD, TCP_OK] });
+    const [f] = check.run({ target: {}, observedAt: OBSERVED_AT, clientProbes: probes });
+
+    expect(f?.title).toContain("from the client's node");
   });
 });
