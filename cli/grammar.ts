@@ -4,6 +4,7 @@
  * error out. Nothing here touches the cluster, the disk or the network.
  */
 import type { Target } from '../playbooks/model/evidence.js';
+import { countProblem, parseServer, timeoutProblem } from '../workers/probe/validate.js';
 import { domainProblem, objectNameProblem, parseTarget, urlProblem } from './validate.js';
 
 export type Output = 'text' | 'json' | 'markdown';
@@ -42,6 +43,7 @@ export type Command =
       domain: string | undefined;
       output: Output;
     } & ClusterAccess)
+  | { kind: 'check'; domain: string; servers: string[]; count: number; timeoutMs: number; output: Output }
   | { kind: 'sim-serve'; scenario: string }
   | { kind: 'scenarios'; output: Output }
   | { kind: 'help'; topic: string | undefined }
@@ -56,6 +58,9 @@ Commands:
                                logs, NodeLocal, kube-proxy, node; then the verdict and the fixes
   diagnose --cluster           The cluster-wide part only (CoreDNS, kube-proxy, NodeLocal, upstream)
   diagnose --node <name>       One node's part (NodeLocal, kube-proxy, conntrack, load)
+  check <domain> [--server IP[:port]]
+                               Query a name over UDP and TCP, N times, against a server (default:
+                               this machine's /etc/resolv.conf nameservers): answers, codes, latency
   explain "<error message>"    What a client's DNS error means and the guide's next step
                                (the message may also come on standard input)
   logs [file|-]                Summarise a CoreDNS log (Step 3 of the guide); - reads standard input:
@@ -73,6 +78,9 @@ Options:
   --scenario FILE              diagnose: run against the simulator loaded from a scenario file
   --prometheus-url URL         diagnose: node-exporter facts (conntrack, CPU, retransmissions)
   --cluster-domain NAME        logs: cluster domain (default cluster.local)
+  --server IP[:port]           check: the DNS server to ask (repeatable)
+  --count N                    check: queries per transport (default 5, at most 1000)
+  --timeout MS                 check: per-query timeout in milliseconds (default 2000)
 
 Exit codes: 0 done, nothing wrong; 1 a fault was found; 2 bad input; 3 internal error.`;
 
@@ -87,7 +95,10 @@ type FlagName =
   | 'scenario'
   | 'prometheus-url'
   | 'node'
-  | 'cluster';
+  | 'cluster'
+  | 'server'
+  | 'count'
+  | 'timeout';
 
 /** Flags that take no value. */
 const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster']);
@@ -104,15 +115,27 @@ const CHECKS: Partial<Record<FlagName, (v: string) => string | undefined>> = {
   'prometheus-url': urlProblem,
   node: (v) => objectNameProblem('node', v),
   context: (v) => (v.length > 253 ? 'is longer than 253 characters' : undefined),
+  server: (v) => {
+    const r = parseServer(v);
+    return typeof r === 'string' ? r : undefined;
+  },
+  count: (v) =>
+    /^\d{1,7}$/.test(v) ? countProblem(Number(v)) : `${JSON.stringify(v.slice(0, 20))} is not a number`,
+  timeout: (v) =>
+    /^\d{1,7}$/.test(v)
+      ? timeoutProblem(Number(v))
+      : `${JSON.stringify(v.slice(0, 20))} is not a number of milliseconds`,
 };
 
 interface Flags {
   values: Partial<Record<FlagName, string>>;
+  /** Every value of a repeatable flag (`--server a --server b`). */
+  all: Partial<Record<FlagName, string[]>>;
   positional: string[];
 }
 
 function parseFlags(args: readonly string[], allowed: readonly FlagName[]): Flags | string {
-  const flags: Flags = { values: {}, positional: [] };
+  const flags: Flags = { values: {}, all: {}, positional: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--') {
@@ -136,6 +159,7 @@ function parseFlags(args: readonly string[], allowed: readonly FlagName[]): Flag
     const problem = CHECKS[name]?.(value);
     if (problem) return /^(must|is|")/.test(problem) ? `--${name} ${problem}` : `--${name}: ${problem}`;
     flags.values[name] = value;
+    flags.all[name] = [...(flags.all[name] ?? []), value];
   }
   return flags;
 }
@@ -219,6 +243,21 @@ export function parseCommand(argv: readonly string[]): Parsed {
       return {
         ok: true,
         command: { kind: 'logs', file: f.positional[0] ?? '-', clusterDomain, output: output(f) },
+      };
+    }
+    case 'check': {
+      const f = parseFlags(rest, ['output', 'server', 'count', 'timeout']);
+      if (typeof f === 'string') return { ok: false, error: `check: ${f}` };
+      const [domain, ...extra] = f.positional;
+      if (domain === undefined || extra.length > 0)
+        return { ok: false, error: 'check: give one name to look up' };
+      const problem = domainProblem(domain);
+      if (problem) return { ok: false, error: `check: ${problem}` };
+      const count = Number(f.values.count ?? 5);
+      const timeoutMs = Number(f.values.timeout ?? 2000);
+      return {
+        ok: true,
+        command: { kind: 'check', domain, servers: f.all.server ?? [], count, timeoutMs, output: output(f) },
       };
     }
     case 'scenarios': {

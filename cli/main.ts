@@ -27,6 +27,8 @@ async function dispatch(io: Io): Promise<number> {
       return (await import('./commands/logs.js')).logs(command, io);
     case 'diagnose':
       return (await import('./commands/diagnose.js')).diagnose(command, io);
+    case 'check':
+      return (await import('./commands/check.js')).check(command, io);
     case 'scenarios':
       return (await import('./commands/scenarios.js')).scenarios(command, io);
     case 'sim-serve':
