@@ -68,7 +68,14 @@ export function matchAnswer(bytes: Buffer, id: number, q: Question): Summary | u
   }
   if (packet.type !== 'response' || packet.id !== id) return undefined;
   const question = packet.questions?.[0];
-  if (question === undefined || question.type !== q.type || norm(question.name) !== norm(q.name)) {
+  // Servers refusing by ACL (unbound's access-control) answer a bare header with no question:
+  // with our id and an error code, that is their answer (dig reads it so too), not noise.
+  const bareError =
+    question === undefined && (packet.questions?.length ?? 0) === 0 && BARE_ERRORS.has(packet.rcode ?? '');
+  if (
+    !bareError &&
+    (question === undefined || question.type !== q.type || norm(question.name) !== norm(q.name))
+  ) {
     return undefined;
   }
   return {
@@ -78,6 +85,8 @@ export function matchAnswer(bytes: Buffer, id: number, q: Question): Summary | u
     aa: packet.flag_aa,
   };
 }
+
+const BARE_ERRORS = new Set(['REFUSED', 'FORMERR', 'NOTIMP', 'SERVFAIL']);
 
 function norm(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');

@@ -1,0 +1,216 @@
+/**
+ * Real DNS parts for the prober's tests: Debian's unbound on a free loopback port with its own
+ * config in a temp dir, a silent UDP socket, and dig run against either. Nothing here needs root:
+ * unbound runs in the foreground, logs to stderr, never chroots nor changes user.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const HOST = '127.0.0.1';
+// Debian puts it in /usr/sbin, which a non-root PATH often lacks.
+const UNBOUND = existsSync('/usr/sbin/unbound') ? '/usr/sbin/unbound' : 'unbound';
+const INSTALL_HINT = 'install it with `apt-get install -y unbound dnsutils` (.ci/run does)';
+
+export interface RunningUnbound {
+  host: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A port free for both UDP and TCP right now, found by binding port 0 (unbound needs both).
+ * Another process may still take it before unbound binds: startUnbound retries on that.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const udp = createSocket('udp4');
+    udp.bind(0, HOST);
+    await once(udp, 'listening');
+    const port = udp.address().port;
+    const tcp = createServer();
+    const ok = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, HOST, () => resolve(true));
+    });
+    udp.close();
+    if (ok) {
+      await new Promise((resolve) => tcp.close(resolve));
+      return port;
+    }
+  }
+  throw new Error('no port free for both UDP and TCP on 127.0.0.1 after 10 tries');
+}
+
+/** A UDP socket that reads queries and never answers: a silent server, or a dead forwarder. */
+export async function startSilent(): Promise<{
+  host: string;
+  port: number;
+  received: () => number;
+  close(): void;
+}> {
+  const socket: Socket = createSocket('udp4');
+  let received = 0;
+  socket.on('message', () => received++);
+  socket.bind(0, HOST);
+  await once(socket, 'listening');
+  return { host: HOST, port: socket.address().port, received: () => received, close: () => socket.close() };
+}
+
+/**
+ * Starts `unbound -d` with `serverLines` (indented `server:` clauses) and `rest` (other clauses,
+ * e.g. a forward-zone) and waits for "start of service". Each try takes a fresh port, because
+ * the one freePort found can be taken in between.
+ */
+export async function startUnbound(serverLines: string[], rest: string[] = []): Promise<RunningUnbound> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'dnsmedic-unbound-'));
+    const config = join(dir, 'unbound.conf');
+    writeFileSync(config, renderConfig(dir, port, serverLines, rest));
+    try {
+      const child = await launch(config);
+      return { host: HOST, port, stop: () => stop(child, dir) };
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      lastError = err;
+      if (!String(err).includes('could not open ports')) break;
+    }
+  }
+  throw lastError;
+}
+
+function renderConfig(dir: string, port: number, serverLines: string[], rest: string[]): string {
+  return [
+    'server:',
+    `  interface: ${HOST}`,
+    `  port: ${port}`,
+    // Every packet unbound sends leaves from loopback, so a test can never query the internet.
+    `  outgoing-interface: ${HOST}`,
+    '  do-ip6: no',
+    '  do-daemonize: no',
+    '  use-syslog: no',
+    '  logfile: ""',
+    '  verbosity: 1',
+    '  username: ""',
+    '  chroot: ""',
+    `  directory: "${dir}"`,
+    `  pidfile: "${join(dir, 'unbound.pid')}"`,
+    // No DNSSEC validator: there is no trust anchor for local test zones.
+    '  module-config: "iterator"',
+    '  num-threads: 1',
+    // Forwarders on 127.0.0.1 are allowed, and a dead one gives SERVFAIL in ~0.2 s, not after
+    // unbound's default back-off (which dropped the query unanswered at discard-timeout, 1.9 s).
+    '  do-not-query-localhost: no',
+    '  outbound-msg-retry: 1',
+    '  unknown-server-time-limit: 100',
+    '  infra-cache-max-rtt: 200',
+    '  max-sent-count: 3',
+    '  discard-timeout: 0',
+    ...serverLines,
+    'remote-control:',
+    '  control-enable: no',
+    ...rest,
+    '',
+  ].join('\n');
+}
+
+function launch(config: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(UNBOUND, ['-d', '-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`unbound did not start: ${why}\n${log}`));
+    };
+    const timer = setTimeout(() => fail('no "start of service" within 5 s'), 5000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('start of service')) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null) => fail(`exited with ${code}`);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', onExit);
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'ENOENT' ? `unbound is not installed: ${INSTALL_HINT}` : err.message),
+    );
+  });
+}
+
+async function stop(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** What dig printed for one query: each message it received, and its error lines if none came. */
+export interface DigResult {
+  exitCode: number;
+  /** Each message printed; without +ignore dig prints only the last, after its TCP retry. */
+  messages: { status: string; flags: string[]; answerCount: number; answers: string[] }[];
+  /** dig saw TC over UDP and asked again over TCP (`;; Truncated, retrying in TCP mode.`). */
+  retriedOverTcp: boolean;
+  /** From the last `;; SERVER:` line: how the final answer came. */
+  transport?: 'UDP' | 'TCP';
+  errors: string[];
+}
+
+/** `dig @host -p port name type +tries=1 +time=2 ...extra`, parsed; dig's own exit code kept. */
+export function dig(
+  server: { host: string; port: number },
+  name: string,
+  type: string,
+  extra: string[] = [],
+): Promise<DigResult> {
+  const args = [`@${server.host}`, '-p', String(server.port), name, type, '+tries=1', '+time=2', ...extra];
+  return new Promise((resolve, reject) => {
+    execFile('dig', args, (err, stdout) => {
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      if (code === 'ENOENT') return reject(new Error(`dig is not installed: ${INSTALL_HINT}`));
+      resolve(parseDig(typeof code === 'number' ? code : 0, stdout));
+    });
+  });
+}
+
+function parseDig(exitCode: number, stdout: string): DigResult {
+  const result: DigResult = { exitCode, messages: [], retriedOverTcp: false, errors: [] };
+  let inAnswer = false;
+  for (const line of stdout.split('\n')) {
+    const header = /status: (\w+),/.exec(line);
+    if (header !== null) result.messages.push({ status: header[1]!, flags: [], answerCount: 0, answers: [] });
+    const current = result.messages[result.messages.length - 1];
+    const flags = /^;; flags: ([^;]*);.*ANSWER: (\d+),/.exec(line);
+    if (flags !== null && current !== undefined) {
+      current.flags = flags[1]!.trim().split(/\s+/);
+      current.answerCount = Number(flags[2]);
+    }
+    const server = /^;; SERVER: .*\((UDP|TCP)\)/.exec(line);
+    if (server !== null) result.transport = server[1] as 'UDP' | 'TCP';
+    if (line.startsWith(';; Truncated, retrying in TCP mode')) result.retriedOverTcp = true;
+    if (/^;; (communications error|connection timed out|no servers)/.test(line)) result.errors.push(line);
+    if (line.startsWith(';; ANSWER SECTION:')) inAnswer = true;
+    else if (line.trim() === '' || line.startsWith(';')) inAnswer = false;
+    else if (inAnswer && current !== undefined) {
+      // `name TTL class type data...`, as the prober formats it: `A 10.0.0.1`.
+      const [, , , rtype, ...data] = line.trim().split(/\s+/);
+      current.answers.push(`${rtype} ${data.join(' ')}`);
+    }
+  }
+  return result;
+}
