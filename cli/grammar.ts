@@ -3,9 +3,10 @@
  * Slack both parse here, so the two never drift. Pure: words in, a typed command or a precise
  * error out. Nothing here touches the cluster, the disk or the network.
  */
+
+import { domainProblem, objectNameProblem, parseTarget, urlProblem } from '../playbooks/input.js';
 import type { Target } from '../playbooks/model/evidence.js';
 import { countProblem, parseServer, timeoutProblem } from '../workers/probe/validate.js';
-import { domainProblem, objectNameProblem, parseTarget, urlProblem } from './validate.js';
 
 export type Output = 'text' | 'json' | 'markdown';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as corefiles from '../playbooks/parsers/corefiles.js';
+import * as corefiles from '../fixtures/corefiles.js';
 import { listScenarios, loadScenario, parseScenario, SCENARIOS_DIR, ScenarioError } from './scenario/load.js';
 import type { K8sObject, Scenario } from './scenario/types.js';
 

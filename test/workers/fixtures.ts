@@ -5,32 +5,14 @@
  * (the second restarted once); kube-proxy DaemonSet in iptables mode; NodeLocal DNSCache binding
  * 169.254.20.10 and 10.96.0.10; metrics-server; node-exporter facts for node-a.
  */
+
+import { KUBEADM } from '../fixtures/corefiles.js';
 import type { ApiFault, K8sObject, Scenario } from '../sim/scenario/types.js';
 import { addonObjects, meta, node, owner, pod } from './fixture-objects.js';
 
 export const NOW = '2024-08-20T10:00:00Z';
 
-export const COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+export const COREFILE = KUBEADM;
 
 const corednsVolumes = [
   { name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } },

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { domainProblem } from '../../cli/validate.js';
+import { domainProblem } from '../../playbooks/input.js';
 
 /**
  * Checks for what a user or a probe spec hands the prober, pure and with messages that say what

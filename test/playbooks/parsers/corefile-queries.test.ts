@@ -31,7 +31,7 @@ import {
   NODELOCAL,
   NODELOCAL_RENDERED,
   NODELOCAL_TEMPLATE,
-} from './corefiles.js';
+} from '../../fixtures/corefiles.js';
 
 const parse = (text: string): Corefile => {
   const cf = parseCorefile(text);

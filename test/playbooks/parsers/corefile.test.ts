@@ -13,7 +13,7 @@ import {
   NODELOCAL,
   NODELOCAL_RENDERED,
   NODELOCAL_TEMPLATE,
-} from './corefiles.js';
+} from '../../fixtures/corefiles.js';
 
 const names = (ds: Directive[]) => ds.map((d) => d.name);
 const find = (ds: Directive[], name: string) => ds.find((d) => d.name === name);

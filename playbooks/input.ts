@@ -1,6 +1,7 @@
 /**
- * Validation of what users type, with messages that say exactly what is wrong. Kubernetes names
- * follow the API's own rules (DNS-1123), so nothing that reaches the cluster or a shell is odd.
+ * Validation of what users type (CLI, Slack, probe specs), with messages that say exactly what is
+ * wrong. Kubernetes names follow the API's own rules (DNS-1123), so nothing that reaches the
+ * cluster or a shell is odd.
  */
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
