@@ -36,6 +36,7 @@ await diagnose(
     context: undefined,
     scenario,
     prometheusUrl: undefined,
+    probes: { mode: undefined, namespace: undefined, image: undefined, hostNetwork: false },
   },
   io,
 );

@@ -4,7 +4,13 @@
  * error out. Nothing here touches the cluster, the disk or the network.
  */
 
-import { domainProblem, objectNameProblem, parseTarget, urlProblem } from '../playbooks/input.js';
+import {
+  domainProblem,
+  namespaceProblem,
+  objectNameProblem,
+  parseTarget,
+  urlProblem,
+} from '../playbooks/input.js';
 import type { Target } from '../playbooks/model/evidence.js';
 import { countProblem, parseServer, timeoutProblem } from '../workers/probe/validate.js';
 
@@ -27,6 +33,15 @@ export function targetOf(scope: DiagnoseScope, domain: string | undefined): Targ
   return domain ? { ...base, domain } : base;
 }
 
+/** Where probes run: probe pods (creates pods), the machine dnsmedic runs on, or nowhere. */
+export interface ProbeChoice {
+  /** Undefined: pod in scenario mode; off against a real cluster (read-only unless asked). */
+  mode: 'pod' | 'local' | 'off' | undefined;
+  namespace: string | undefined;
+  image: string | undefined;
+  hostNetwork: boolean;
+}
+
 export interface ClusterAccess {
   kubeconfig: string | undefined;
   context: string | undefined;
@@ -43,8 +58,10 @@ export type Command =
       scope: DiagnoseScope | undefined;
       domain: string | undefined;
       output: Output;
+      probes: ProbeChoice;
     } & ClusterAccess)
   | { kind: 'check'; domain: string; servers: string[]; count: number; timeoutMs: number; output: Output }
+  | { kind: 'probe'; spec: string }
   | { kind: 'sim-serve'; scenario: string }
   | { kind: 'scenarios'; output: Output }
   | { kind: 'help'; topic: string | undefined }
@@ -66,6 +83,8 @@ Commands:
                                (the message may also come on standard input)
   logs [file|-]                Summarise a CoreDNS log (Step 3 of the guide); - reads standard input:
                                kubectl logs -n kube-system -l k8s-app=kube-dns --timestamps | dnsmedic logs -
+  probe --spec <json>          Run a probe spec where dnsmedic runs (what a probe pod does) and print
+                               its report: one line, DNSMEDIC-PROBE-REPORT <json>
   scenarios                    The simulator scenarios shipped with dnsmedic
   sim serve <scenario.yaml>    Run the cluster simulator and write a kubeconfig for any client
   help                         This text
@@ -78,6 +97,12 @@ Options:
   --context NAME               diagnose: kubeconfig context
   --scenario FILE              diagnose: run against the simulator loaded from a scenario file
   --prometheus-url URL         diagnose: node-exporter facts (conntrack, CPU, retransmissions)
+  --probes pod|local|off       diagnose: where DNS probes run: short-lived probe pods on the client's
+                               and a CoreDNS node (creates pods), this machine, or nowhere
+                               (default: off against a cluster, pod with --scenario)
+  --probe-namespace NAME       diagnose: namespace of the probe pods (default dnsmedic-probes)
+  --probe-image IMAGE          diagnose: image of the probe pods (dnsmedic's own)
+  --probe-host-network         diagnose: let a hostNetwork client get a hostNetwork probe pod
   --cluster-domain NAME        logs: cluster domain (default cluster.local)
   --server IP[:port]           check: the DNS server to ask (repeatable)
   --count N                    check: queries per transport (default 5, at most 1000)
@@ -99,10 +124,15 @@ type FlagName =
   | 'cluster'
   | 'server'
   | 'count'
-  | 'timeout';
+  | 'timeout'
+  | 'spec'
+  | 'probes'
+  | 'probe-namespace'
+  | 'probe-image'
+  | 'probe-host-network';
 
 /** Flags that take no value. */
-const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster']);
+const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster', 'probe-host-network']);
 
 /** Each valued flag's check: an error message, or undefined. */
 const CHECKS: Partial<Record<FlagName, (v: string) => string | undefined>> = {
@@ -114,6 +144,15 @@ const CHECKS: Partial<Record<FlagName, (v: string) => string | undefined>> = {
     domainProblem(v) ? `${JSON.stringify(v.slice(0, 60))} is not a DNS domain` : undefined,
   domain: domainProblem,
   'prometheus-url': urlProblem,
+  probes: (v) =>
+    ['pod', 'local', 'off'].includes(v)
+      ? undefined
+      : `must be one of pod, local, off, not ${JSON.stringify(v.slice(0, 40))}`,
+  'probe-namespace': namespaceProblem,
+  'probe-image': (v) =>
+    /^[a-z0-9][a-z0-9._\-/:@]{0,254}$/i.test(v)
+      ? undefined
+      : `${JSON.stringify(v.slice(0, 60))} is not an image reference`,
   node: (v) => objectNameProblem('node', v),
   context: (v) => (v.length > 253 ? 'is longer than 253 characters' : undefined),
   server: (v) => {
@@ -179,6 +218,10 @@ function diagnose(rest: readonly string[]): Parsed {
     'prometheus-url',
     'node',
     'cluster',
+    'probes',
+    'probe-namespace',
+    'probe-image',
+    'probe-host-network',
   ]);
   if (typeof f === 'string') return { ok: false, error: `diagnose: ${f}` };
   const modes = [f.positional.length > 0, f.values.cluster !== undefined, f.values.node !== undefined].filter(
@@ -209,6 +252,12 @@ function diagnose(rest: readonly string[]): Parsed {
       context: v.context,
       scenario: v.scenario,
       prometheusUrl: v['prometheus-url'],
+      probes: {
+        mode: v.probes as ProbeChoice['mode'],
+        namespace: v['probe-namespace'],
+        image: v['probe-image'],
+        hostNetwork: v['probe-host-network'] !== undefined,
+      },
     },
   };
 }
@@ -260,6 +309,13 @@ export function parseCommand(argv: readonly string[]): Parsed {
         ok: true,
         command: { kind: 'check', domain, servers: f.all.server ?? [], count, timeoutMs, output: output(f) },
       };
+    }
+    case 'probe': {
+      const f = parseFlags(rest, ['spec']);
+      if (typeof f === 'string') return { ok: false, error: `probe: ${f}` };
+      if (f.positional.length > 0 || f.values.spec === undefined)
+        return { ok: false, error: 'probe: usage: dnsmedic probe --spec <json>' };
+      return { ok: true, command: { kind: 'probe', spec: f.values.spec } };
     }
     case 'scenarios': {
       const f = parseFlags(rest, ['output']);

@@ -29,6 +29,8 @@ async function dispatch(io: Io): Promise<number> {
       return (await import('./commands/diagnose.js')).diagnose(command, io);
     case 'check':
       return (await import('./commands/check.js')).check(command, io);
+    case 'probe':
+      return (await import('./commands/probe.js')).probe(command, io);
     case 'scenarios':
       return (await import('./commands/scenarios.js')).scenarios(command, io);
     case 'sim-serve':

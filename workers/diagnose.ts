@@ -8,8 +8,10 @@ import { unseen } from '../playbooks/model/gathered.js';
 import { runPlaybook } from '../playbooks/playbook/run.js';
 import type { Report } from '../playbooks/report/types.js';
 import { type GatherOptions, gatherEvidence } from './gather/index.js';
+import { createProbePodApi } from './k8s/probe-pods.js';
 import type { Dialer } from './probe/dialer.js';
 import { type ProbePlanOptions, probeFromWorker } from './probe/plan.js';
+import { type PodProbeRun, type PodProbeSettings, probeWithPods } from './probe-pod/probe.js';
 
 export interface DiagnoseRequest {
   target: Target;
@@ -23,12 +25,15 @@ export interface DiagnoseRequest {
   concurrency?: number;
   onStep?: GatherOptions['onStep'];
   /**
-   * Where probe packets go (the simulator's address map, or the cluster addresses themselves).
-   * Without one nothing is probed: the worker may not be in the cluster network.
+   * Where probes run: probe pods on the right nodes (the production path, `probePods` needed),
+   * the worker itself (`dialer` needed: less faithful, reported as such), or nowhere.
+   * Default: `pod` when `probePods` is given, else `local` when a dialer is, else `off`.
    */
+  probeMode?: 'pod' | 'local' | 'off';
+  /** Worker-local probing: where packets go (the simulator's address map, or the addresses themselves). */
   dialer?: Dialer;
-  /** Probe from the worker after gathering; default: when a dialer is given. */
-  probes?: boolean;
+  /** Probe pods: namespace, image, limits. */
+  probePods?: PodProbeSettings;
   /** Counts, timeouts and bounds of the probe plan. */
   probeOptions?: ProbePlanOptions;
 }
@@ -53,13 +58,14 @@ export async function diagnoseCluster(req: DiagnoseRequest): Promise<Diagnosis> 
   if (req.now) options.now = req.now;
   if (req.onStep) options.onStep = req.onStep;
   const gathered = await gatherEvidence(options);
-  if (req.dialer && (req.probes ?? true)) await probe(req, req.dialer, gathered.evidence);
+  const mode = req.probeMode ?? (req.probePods ? 'pod' : req.dialer ? 'local' : 'off');
+  if (mode !== 'off') await probe(req, mode, gathered.evidence);
   const report = runPlaybook(gathered.evidence, { checks: CHECKS, cluster: gathered.cluster });
   return { report, evidence: gathered.evidence, requests: gathered.requests, ms: Date.now() - t0 };
 }
 
-/** Worker-local probing: the plan's results go into the evidence, or why they could not be had. */
-async function probe(req: DiagnoseRequest, dialer: Dialer, evidence: Evidence): Promise<void> {
+/** The probes' results go into the evidence, or why they could not be had. */
+async function probe(req: DiagnoseRequest, mode: 'pod' | 'local', evidence: Evidence): Promise<void> {
   const step = (event: Parameters<NonNullable<GatherOptions['onStep']>>[0]) => {
     try {
       req.onStep?.(event);
@@ -69,10 +75,12 @@ async function probe(req: DiagnoseRequest, dialer: Dialer, evidence: Evidence): 
   };
   step({ step: 'clientProbes', status: 'started' });
   try {
-    const run = await probeFromWorker(dialer, evidence, req.probeOptions);
+    const run = mode === 'pod' ? await podProbes(req, evidence) : await localProbes(req, evidence);
     evidence.clientProbes = run.clientProbes;
     evidence.corednsSideProbes = run.corednsSideProbes;
-    const skipped = run.skipped.length > 0 ? `; not probed: ${run.skipped.slice(0, 3).join('; ')}` : '';
+    if (run.podResolvConf) evidence.podResolvConf = run.podResolvConf;
+    if (run.nodeResolvConf) evidence.nodeResolvConf = run.nodeResolvConf;
+    const skipped = run.notes.length > 0 ? `; not probed: ${run.notes.slice(0, 3).join('; ')}` : '';
     step(
       run.clientProbes.ok
         ? { step: 'clientProbes', status: 'done', ...(skipped ? { detail: skipped.slice(2) } : {}) }
@@ -80,9 +88,25 @@ async function probe(req: DiagnoseRequest, dialer: Dialer, evidence: Evidence): 
     );
   } catch (err) {
     // A bad plan option is our bug; it must not cost the rest of the diagnosis.
-    const reason = `worker-local probing failed: ${err instanceof Error ? err.message : String(err)}`;
+    const reason = `${mode === 'pod' ? 'probe pods' : 'worker-local probing'} failed: ${err instanceof Error ? err.message : String(err)}`;
     evidence.clientProbes = unseen(reason);
     evidence.corednsSideProbes = unseen(reason);
     step({ step: 'clientProbes', status: 'failed', detail: reason });
   }
+}
+
+async function localProbes(req: DiagnoseRequest, evidence: Evidence): Promise<PodProbeRun> {
+  if (!req.dialer) throw new Error('worker-local probing needs a dialer');
+  const run = await probeFromWorker(req.dialer, evidence, req.probeOptions);
+  return { clientProbes: run.clientProbes, corednsSideProbes: run.corednsSideProbes, notes: run.skipped };
+}
+
+async function podProbes(req: DiagnoseRequest, evidence: Evidence): Promise<PodProbeRun> {
+  if (!req.probePods) throw new Error('probe pods need their settings (namespace, image)');
+  const api = createProbePodApi({
+    ...(req.kubeconfig ? { kubeconfig: req.kubeconfig } : {}),
+    ...(req.context ? { context: req.context } : {}),
+    requestTimeoutMs: 5000,
+  });
+  return probeWithPods(api, evidence, req.probePods, req.probeOptions);
 }

@@ -9,7 +9,8 @@ import { renderText } from '../../playbooks/report/text.js';
 import type { Report } from '../../playbooks/report/types.js';
 import { diagnoseCluster } from '../../workers/diagnose.js';
 import { ClusterAccessError } from '../../workers/k8s/errors.js';
-import { type Dialer, mapDialer } from '../../workers/probe/dialer.js';
+import { type Dialer, directDialer, mapDialer } from '../../workers/probe/dialer.js';
+import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../../workers/probe-pod/manifest.js';
 import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { terminalProgress } from '../progress.js';
@@ -24,8 +25,10 @@ interface Access {
   prometheusUrl: string | undefined;
   /** A scenario's own "now", so recency is judged as the scenario depicts it. */
   now: (() => Date) | undefined;
-  /** Set in scenario mode only: a real cluster is not probed by default (the worker may be outside it). */
-  dialer: Dialer | undefined;
+  /** Worker-local probes' route: the address map in scenario mode, the addresses themselves otherwise. */
+  dialer: Dialer;
+  /** Probe pods unless told otherwise in scenario mode; a real cluster gets no writes unless asked. */
+  defaultProbes: 'pod' | 'off';
   close: () => Promise<void>;
 }
 
@@ -41,7 +44,8 @@ async function access(command: DiagnoseCommand): Promise<Access> {
       context,
       prometheusUrl,
       now: undefined,
-      dialer: undefined,
+      dialer: directDialer,
+      defaultProbes: 'off',
       close: async () => {},
     };
   }
@@ -64,6 +68,7 @@ async function access(command: DiagnoseCommand): Promise<Access> {
     now: () => new Date(scenario.now),
     // Probes reach the scenario's DNS servers through the address map; anything unmapped is refused.
     dialer: mapDialer(sim.addressMap),
+    defaultProbes: 'pod',
     close: () => sim.close(),
   };
 }
@@ -84,7 +89,7 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
       ...(a.context ? { context: a.context } : {}),
       ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
       ...(a.now ? { now: a.now } : {}),
-      ...(a.dialer ? { dialer: a.dialer } : {}),
+      ...probeRequest(command, a),
     };
     const { report } = await diagnoseCluster(request).catch((err: unknown) => {
       throw toUsageError(err);
@@ -99,4 +104,25 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
 /** Problems with what the user asked for (kubeconfig, context, unknown pod) are input errors, exit 2. */
 function toUsageError(err: unknown): unknown {
   return err instanceof ClusterAccessError ? new UsageError(`diagnose: ${err.message}`) : err;
+}
+
+/** Probe pods wait this long to finish (image pull included) before the step is inconclusive. */
+const PROBE_POD_TIMEOUT_MS = 60_000;
+
+function probeRequest(command: DiagnoseCommand, a: Access) {
+  const mode = command.probes.mode ?? a.defaultProbes;
+  if (mode === 'off') return { probeMode: 'off' as const };
+  if (mode === 'local') return { probeMode: 'local' as const, dialer: a.dialer };
+  return {
+    probeMode: 'pod' as const,
+    probePods: {
+      namespace: command.probes.namespace ?? DEFAULT_PROBE_NAMESPACE,
+      image: command.probes.image ?? DEFAULT_PROBE_IMAGE,
+      deadlineSeconds: PROBE_POD_TIMEOUT_MS / 1000 + 30,
+      allowHostNetwork: command.probes.hostNetwork,
+      timeoutMs: PROBE_POD_TIMEOUT_MS,
+      // The simulator's kubelet finishes in milliseconds; a real pod takes seconds to start.
+      pollMs: command.scenario ? 50 : 1000,
+    },
+  };
 }

@@ -25,6 +25,8 @@ function run(e: Evidence): Finding[] {
   if (observed.parsed.nameservers.some((ip) => known.includes(ip))) return [];
 
   const pod = seenValue(e.clientPod);
+  // The pod listed the cluster DNS itself and the kubelet's 3-nameserver limit cut it: pod.resolv-conf-limits.
+  if ((pod?.spec.dnsConfig?.nameservers ?? []).some((ip) => known.includes(ip))) return [];
   const policy = pod ? dnsPolicyOf(pod) : undefined;
   // Default, and ClusterFirst on the host network, are explained by the dns-policy rows.
   if (policy === 'Default' || (policy === 'ClusterFirst' && pod?.spec.hostNetwork)) return [];

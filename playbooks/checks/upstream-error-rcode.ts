@@ -8,6 +8,7 @@ import type { Check } from '../model/check.js';
 import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
+import { servedLocally } from '../parsers/corefile-queries.js';
 import { corednsInstanceIds, corednsNode, dnsNamespace, dnsPodSelector, normName } from './support/names.js';
 import { shq } from './support/shell.js';
 import { clip } from './support/text.js';
@@ -66,7 +67,11 @@ function failures(e: Evidence): Failure[] {
       found.set(`${name} ${rcode}`, { name, rcode, count, qtype: p.qtype, excerpt, fromLog: false });
     }
   }
-  return [...found.values()].filter((f) => !isSearchExpansion(e, f.name)).sort((a, b) => b.count - a.count);
+  // A name the Corefile serves itself (hosts, a file zone) is not the upstream's to answer.
+  const corefile = seenValue(e.corefile)?.parsed;
+  return [...found.values()]
+    .filter((f) => !isSearchExpansion(e, f.name) && !(corefile && servedLocally(corefile, f.name)))
+    .sort((a, b) => b.count - a.count);
 }
 
 type Answer = { kind: 'same' | 'clean' | 'timeout' | 'none'; probe?: ProbeResult };

@@ -41,6 +41,8 @@ export interface ResourceList {
 export interface Container {
   name: string;
   image?: string;
+  command?: string[];
+  args?: string[];
   resources?: { limits?: ResourceList; requests?: ResourceList };
 }
 

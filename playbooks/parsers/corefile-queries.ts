@@ -359,3 +359,26 @@ export function shadowedForwards(cf: Corefile): ShadowedForward[] {
   }
   return out;
 }
+
+/**
+ * Names the Corefile answers from its own data: `hosts` entries (inline), and the zones of server
+ * blocks that serve a `file` or `auto` zone. An upstream's NXDOMAIN for them is expected.
+ */
+export function servedLocally(cf: Corefile, name: string): boolean {
+  const fqdn = `${name.toLowerCase().replace(/\.$/, '')}.`;
+  for (const server of cf.servers) {
+    for (const d of server.directives) {
+      if (
+        d.name === 'hosts' &&
+        d.block.some((entry) => entry.args.some((n) => `${n.toLowerCase().replace(/\.$/, '')}.` === fqdn))
+      )
+        return true;
+      if (
+        (d.name === 'file' || d.name === 'auto') &&
+        server.keys.some((k) => k.zone !== '.' && (fqdn === k.zone || fqdn.endsWith(`.${k.zone}`)))
+      )
+        return true;
+    }
+  }
+  return false;
+}

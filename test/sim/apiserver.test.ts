@@ -151,6 +151,8 @@ function scenario(overrides: Partial<Scenario> = {}): Scenario {
     exec: {},
     dns: {},
     faults: { latencyMs: 0, rules: [] },
+    kubelet: { nodes: {} },
+    probePods: {},
     ...overrides,
   };
 }

@@ -32,6 +32,8 @@ function scenario(): Scenario {
     exec: {},
     dns: {},
     faults: { latencyMs: 0, rules: [] },
+    kubelet: { nodes: {} },
+    probePods: {},
   };
 }
 

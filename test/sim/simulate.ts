@@ -21,9 +21,10 @@ export interface Simulation {
 }
 
 export async function startSimulation(scenario: Scenario, kubeconfigPath?: string): Promise<Simulation> {
-  const api = await startApiServer(scenario);
-  const prometheus = await startPrometheus(scenario);
   const dns = await startDnsServers(scenario.dns);
+  // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
+  const api = await startApiServer(scenario, { addressMap: dns.map });
+  const prometheus = await startPrometheus(scenario);
   const dir = kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'dnsmedic-sim-'));
   const path = kubeconfigPath ?? join(dir ?? '.', 'kubeconfig');
   writeFileSync(path, api.kubeconfig, { mode: 0o600 });

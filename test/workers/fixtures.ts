@@ -197,5 +197,7 @@ export function healthyScenario(faults: ApiFault[] = [], latencyMs = 0): Scenari
     exec: {},
     dns: {},
     faults: { latencyMs, rules: faults },
+    kubelet: { nodes: {} },
+    probePods: {},
   };
 }

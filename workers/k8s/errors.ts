@@ -47,7 +47,7 @@ export type ApiErrorKind =
 
 /** One API operation, as RBAC sees it, plus the object name for messages. */
 export interface Operation {
-  verb: 'get' | 'list';
+  verb: 'get' | 'list' | 'create' | 'delete';
   /** Plural resource with its subresource: `pods`, `pods/log`. */
   resource: string;
   /** `''` for the core group. */

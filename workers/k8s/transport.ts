@@ -78,6 +78,11 @@ export class Transport {
     return pending;
   }
 
+  /** A request sent every time (no sharing): a pod's status while waiting, a create, a delete. */
+  request<T>(op: Operation, call: Call, convert: (raw: unknown) => T): Promise<T> {
+    return this.send(op, call).then(convert);
+  }
+
   private async send(op: Operation, call: Call): Promise<unknown> {
     const { deadline, semaphore, requestTimeoutMs } = this.options;
     let release: () => void;

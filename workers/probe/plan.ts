@@ -9,8 +9,8 @@ import type { Evidence, Hop, ProbeEvidence, ProbeResult } from '../../playbooks/
 import { type Gathered, seen, seenValue, unseen } from '../../playbooks/model/gathered.js';
 import { parseAskedName } from '../gather/asked-name.js';
 import type { Dialer } from './dialer.js';
-import { pairQuery, type QueryOutcome, type QuerySpec } from './query.js';
-import { type ProbeTarget, probeSeries, summarize } from './series.js';
+import { type PlannedSeries, runPlannedSeries } from './run-series.js';
+import type { ProbeTarget } from './series.js';
 import { assertValid, countProblem, nameProblem, parseServer, timeoutProblem } from './validate.js';
 
 export interface ProbePlanOptions {
@@ -23,16 +23,15 @@ export interface ProbePlanOptions {
   signal?: AbortSignal;
 }
 
-export interface PlannedSeries {
-  target: ProbeTarget;
-  query: QuerySpec;
-  /** Same-socket or separate-socket A/AAAA pairs instead of single queries. */
-  pair?: 'same-socket' | 'separate';
-}
+export type { PlannedSeries };
 
 export interface ProbePlan {
   client: PlannedSeries[];
   coredns: PlannedSeries[];
+  /** The client side's names (asked name as an FQDN, kubernetes.default, an external name). */
+  names: string[];
+  /** The names asked of each upstream (failing external names from the logs, or the external name). */
+  upstreamNames: string[];
   /** Targets or names left out, with why (an unparsable upstream, an invalid name). */
   skipped: string[];
 }
@@ -46,7 +45,6 @@ export interface ProbeRun {
 
 const DEFAULT_COUNT = 20;
 const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_MAX_IN_FLIGHT = 600;
 /** Failing external names from the logs probed at each upstream: the most frequent few. */
 const MAX_LOGGED_NAMES = 3;
 const EXTERNAL_FALLBACK = 'example.com';
@@ -82,7 +80,7 @@ export function planProbes(e: Evidence, options: ProbePlanOptions = {}): ProbePl
       coredns.push({ target, query: { name, type: 'A', transport: 'udp', timeoutMs } });
     }
   }
-  return { client, coredns, skipped };
+  return { client, coredns, names, upstreamNames, skipped };
 }
 
 /** Builds and runs the plan; never throws for what the network or the dialer does. */
@@ -93,36 +91,20 @@ export async function probeFromWorker(
 ): Promise<ProbeRun> {
   const plan = planProbes(e, options);
   const count = options.count ?? DEFAULT_COUNT;
-  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
-  assertValid(countProblem(maxInFlight)?.replace(/^count/, 'maxInFlight'));
-  // Whole series run at once (each with all its queries in flight), so a silent hop costs one
-  // timeout; the bound limits how many series overlap.
-  const limit = limiter(Math.max(1, Math.floor(maxInFlight / count)));
-  const skipped = [...plan.skipped];
-  const runAll = (series: PlannedSeries[]) =>
-    Promise.all(
-      series.map((s) =>
-        limit(() => runSeries(dialer, s, count, options.signal)).then(
-          (result) => result,
-          (err: unknown) => {
-            skipped.push(
-              `${s.target.hop} ${s.target.host}:${s.target.port} ${s.query.name}: ${message(err)}`,
-            );
-            return undefined;
-          },
-        ),
-      ),
-    );
-  const [client, coredns] = await Promise.all([runAll(plan.client), runAll(plan.coredns)]);
+  const [client, coredns] = await Promise.all([
+    runPlannedSeries(dialer, plan.client, count, options.maxInFlight, options.signal),
+    runPlannedSeries(dialer, plan.coredns, count, options.maxInFlight, options.signal),
+  ]);
+  const skipped = [...plan.skipped, ...client.skipped, ...coredns.skipped];
   return {
     clientProbes: toEvidence(
-      client,
+      client.results,
       plan.client.length,
       'no DNS server address to probe from the client side (the DNS Service IP and CoreDNS pod IPs were not seen)',
       skipped,
     ),
     corednsSideProbes: toEvidence(
-      coredns,
+      coredns.results,
       plan.coredns.length,
       'no upstream address known: the Corefile forwards to no IP address (e.g. /etc/resolv.conf, which worker-local probing cannot read) and the logs name none',
       skipped,
@@ -141,26 +123,6 @@ function toEvidence(
   const ran = results.filter((r): r is ProbeResult => r !== undefined);
   if (ran.length === 0) return unseen(`no probe could run: ${[...new Set(skipped)].slice(0, 3).join('; ')}`);
   return seen({ where: 'worker-local', results: ran });
-}
-
-async function runSeries(
-  dialer: Dialer,
-  s: PlannedSeries,
-  count: number,
-  signal: AbortSignal | undefined,
-): Promise<ProbeResult> {
-  // Ask the dialer first for both transports: an unmapped address fails the series before any query.
-  dialer.route(s.target, 'udp');
-  dialer.route(s.target, 'tcp');
-  if (s.pair === undefined) return probeSeries(dialer, s.target, s.query, count, count, signal);
-  const mode = s.pair;
-  const pairs = await Promise.all(
-    Array.from({ length: count }, () =>
-      pairQuery(dialer, s.target, s.query.name, mode, s.query.timeoutMs, signal),
-    ),
-  );
-  const outcomes: QueryOutcome[] = pairs.flatMap((p) => [p.a, p.aaaa]);
-  return { ...summarize(s.target, s.query, outcomes), qtype: 'A+AAAA', mode };
 }
 
 /** NodeLocal when deployed, the DNS Service IP, every CoreDNS pod IP (endpoints and pods). */
@@ -248,26 +210,4 @@ function upstreamTargets(e: Evidence, skipped: string[]): ProbeTarget[] {
   }
   for (const u of seenValue(e.corednsLogs)?.upstreamErrors ?? []) add(u.upstream);
   return targets;
-}
-
-/** At most `n` tasks at once, started in order. */
-function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async (task) => {
-    // A finishing task hands its slot straight to the next waiting one, so the bound holds.
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    else active++;
-    try {
-      return await task();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

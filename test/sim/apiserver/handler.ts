@@ -2,6 +2,7 @@
  * One request, routed: discovery, /version, metrics.k8s.io, or a resource verb, after the
  * scenario's faults have had their say. Returns what to send; index.ts does the sending.
  */
+import type { SimKubelet } from '../kubelet.js';
 import type { Scenario } from '../scenario/types.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { Faults, RequestAttributes } from './faults.js';
@@ -11,7 +12,7 @@ import type { Registry } from './registry.js';
 import { create, get, list, methodNotAllowed, remove } from './resources.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
 import { badRequest, pathNotFound, type Status } from './status.js';
-import type { Store } from './store.js';
+import type { Obj, Store } from './store.js';
 
 export interface Reply {
   code: number;
@@ -22,6 +23,9 @@ export interface Reply {
 
 export interface HandlerContext {
   scenario: Scenario;
+  /** Pod logs by `<ns>/<pod>/<container>`: the scenario's plus what probe pods print. */
+  logs: Record<string, string>;
+  kubelet: SimKubelet;
   registry: Registry;
   store: Store;
   faults: Faults;
@@ -134,7 +138,7 @@ async function resource(req: Incoming, route: ResourceRoute, ctx: HandlerContext
     const pod = ctx.store.get(type, route.namespace, route.name);
     if (pod === undefined) return get(ctx.store, type, route);
     if (!isLog) return json(pod);
-    const text = podLog(pod, ctx.scenario.logs, req.query, ctx.now);
+    const text = podLog(pod, ctx.logs, req.query, ctx.now);
     return typeof text === 'string' ? { code: 200, body: text, text: true } : status(text);
   }
   switch (verb) {
@@ -149,11 +153,30 @@ async function resource(req: Incoming, route: ResourceRoute, ctx: HandlerContext
         namespaces === undefined ||
         ctx.store.list(namespaces, '').length === 0 ||
         ctx.store.get(namespaces, '', ns) !== undefined;
-      return create(ctx.store, type, route, req.body, req.query, exists, ctx.now);
+      const isPod = type.kind === 'Pod' && type.group === '';
+      const refused = isPod && isObj(req.body) ? ctx.kubelet.admit(req.body) : undefined;
+      if (refused) return status(refused);
+      const created = create(ctx.store, type, route, req.body, req.query, exists, ctx.now);
+      if (isPod && created.code === 201 && req.query.get('dryRun') !== 'All') {
+        ctx.kubelet.started(created.body as Obj);
+      }
+      return created;
     }
-    case 'delete':
-      return remove(ctx.store, type, route, req.query, ctx.now);
+    case 'delete': {
+      const removed = remove(ctx.store, type, route, req.query, ctx.now);
+      if (type.kind === 'Pod' && removed.code === 200) ctx.kubelet.deleted(route.namespace, route.name);
+      return removed;
+    }
     default:
       return methodNotAllowed();
   }
+}
+
+function isObj(body: unknown): body is Obj {
+  return (
+    body !== null &&
+    typeof body === 'object' &&
+    typeof (body as { metadata?: unknown }).metadata === 'object' &&
+    (body as { metadata?: unknown }).metadata !== null
+  );
 }

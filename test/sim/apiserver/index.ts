@@ -8,6 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
+import { AddressMap } from '../dns/index.js';
+import { SimKubelet } from '../kubelet.js';
 import type { Scenario } from '../scenario/types.js';
 import { Faults } from './faults.js';
 import { type HandlerContext, handle, type Reply } from './handler.js';
@@ -102,16 +104,26 @@ function send(res: ServerResponse, reply: Reply, closeAfter: boolean): void {
 
 export async function startApiServer(
   scenario: Scenario,
-  options: { port?: number } = {},
+  options: { port?: number; addressMap?: AddressMap } = {},
 ): Promise<SimApiServer> {
   const registry = new Registry(scenario.objects);
   const store = new Store(registry, scenario.objects);
+  const logs = { ...scenario.logs };
   const faults = new Faults(scenario.faults.rules, registry);
   const token = `sim-${scenario.cluster.name}`;
   const requests: SimRequest[] = [];
   // The scenario's instant: log windows, metrics and new objects' timestamps are as of then.
   const parsedNow = Date.parse(scenario.now);
   const now = Number.isNaN(parsedNow) ? Date.now() : parsedNow;
+  // Without the scenario's DNS servers, probe pods can reach nothing: every address is refused.
+  const kubelet = new SimKubelet(
+    scenario,
+    registry,
+    store,
+    logs,
+    options.addressMap ?? new AddressMap(),
+    now,
+  );
 
   // Pending waits (latency, delayMs) end early on close, so close() never waits on a fault.
   const waits = new Set<() => void>();
@@ -150,7 +162,7 @@ export async function startApiServer(
       if (!PUBLIC.has(pathname) && req.headers.authorization !== `Bearer ${token}`) {
         return send(res, { code: 401, body: failure(401, 'Unauthorized') }, false);
       }
-      const ctx: HandlerContext = { scenario, registry, store, faults, host, now, sleep };
+      const ctx: HandlerContext = { scenario, logs, kubelet, registry, store, faults, host, now, sleep };
       const method = req.method ?? 'GET';
       const reply = await handle({ method, pathname, query: url.searchParams, body: body.value }, ctx);
       send(res, reply, false);
@@ -176,6 +188,7 @@ export async function startApiServer(
     kubeconfig: kubeconfigFor(scenario, url, token),
     close: async () => {
       closing = true;
+      kubelet.close();
       for (const done of [...waits]) done();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -62,6 +62,8 @@ const EMPTY: Scenario = {
   exec: {},
   dns: {},
   faults: { latencyMs: 0, rules: [] },
+  kubelet: { nodes: {} },
+  probePods: {},
 };
 
 export function mergeScenario(
@@ -136,6 +138,14 @@ export function mergeScenario(
     faults: spec.faults
       ? { latencyMs: spec.faults.latencyMs ?? 0, rules: spec.faults.rules ?? [] }
       : { latencyMs: from.faults.latencyMs, rules: [...from.faults.rules] },
+    kubelet: {
+      ...((spec.kubelet?.resolvConf ?? from.kubelet.resolvConf)
+        ? { resolvConf: spec.kubelet?.resolvConf ?? from.kubelet.resolvConf }
+        : {}),
+      nodes: byKey(dropKeys(from.kubelet.nodes, nodeGone), spec.kubelet?.nodes, fields),
+    },
+    // `probePods: null` restores the default (probe pods succeed).
+    probePods: spec.probePods === null ? {} : { ...from.probePods, ...spec.probePods },
   };
   if (!base) {
     // What a base would otherwise supply.

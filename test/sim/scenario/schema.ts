@@ -220,6 +220,8 @@ export const TOP_KEYS = [
   'nodeFacts',
   'dns',
   'faults',
+  'kubelet',
+  'probePods',
 ] as const;
 
 /** A scenario file as written; required fields that a base may supply are checked after the merge. */
@@ -282,6 +284,30 @@ export const fileSchema = z
     dns: keyed(dnsServer.nullable(), '<ip>:<port> (e.g. 10.96.0.10:53)', (k) => !!parseAddress(k)).optional(),
     faults: z
       .strictObject({ latencyMs: z.number().int().min(0).optional(), rules: z.array(apiFault).optional() })
+      .optional(),
+    kubelet: z
+      .strictObject({
+        resolvConf: z.string().optional(),
+        nodes: z
+          .record(
+            z.string(),
+            z
+              .strictObject({
+                clusterDNS: z.array(z.string().refine((v) => isIP(v) !== 0, 'an IP address')).optional(),
+                resolvConf: z.string().optional(),
+              })
+              .nullable(),
+          )
+          .optional(),
+      })
+      .optional(),
+    probePods: z
+      .strictObject({
+        admissionDenied: z.string().min(1).optional(),
+        nodeRejects: z.strictObject({ reason: z.string().min(1), message: z.string() }).optional(),
+        hang: z.boolean().optional(),
+      })
+      .nullable()
       .optional(),
   })
   .superRefine((f, ctx) => {

@@ -52,6 +52,24 @@ export interface NodeFactsSpec {
   kernelLog?: string[];
 }
 
+/** What the kubelets write into pods' resolv.conf (what a probe pod sees and reports). */
+export interface KubeletSpec {
+  /** The nodes' /etc/resolv.conf (kubelet --resolv-conf): dnsPolicy Default gets it, ClusterFirst appends its search list. */
+  resolvConf?: string;
+  /** Per node: overrides of the kubelet config's clusterDNS, and of resolvConf. */
+  nodes: Record<string, { clusterDNS?: string[]; resolvConf?: string }>;
+}
+
+/** How dnsmedic's probe pods fare in this cluster (they succeed when nothing is said). */
+export interface ProbePodsSpec {
+  /** An admission webhook or Pod Security refuses the pod: the create answers 403 with this message. */
+  admissionDenied?: string;
+  /** The kubelet rejects the pod on its node: it ends Failed with this reason and message. */
+  nodeRejects?: { reason: string; message: string };
+  /** The probe starts and never finishes (Running until deleted). */
+  hang?: boolean;
+}
+
 export interface Scenario {
   /** The file's stem: `coredns-loop-detected`. */
   name: string;
@@ -90,4 +108,6 @@ export interface Scenario {
   /** DNS servers by cluster address `ip:port`; each is served on loopback through the address map. */
   dns: Record<string, DnsServerBehaviour>;
   faults: { latencyMs: number; rules: ApiFault[] };
+  kubelet: KubeletSpec;
+  probePods: ProbePodsSpec;
 }

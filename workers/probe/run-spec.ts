@@ -1,0 +1,78 @@
+/**
+ * What `dnsmedic probe --spec` does inside a probe pod (and the simulator's stand-in kubelet does
+ * for a simulated one): run the spec's series, probe the pod's own nameservers when asked, walk
+ * the asked names as glibc and musl would, and report it all with the resolv.conf it saw.
+ */
+import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
+import type { ResolvConf } from '../../playbooks/parsers/resolv-conf-types.js';
+import type { Dialer } from './dialer.js';
+import { type PlannedSeries, runPlannedSeries } from './run-series.js';
+import { PROBE_SPEC_VERSION, type ProbeReport, type ProbeSpec } from './spec.js';
+import { traceLookups } from './traces.js';
+import { parseServer } from './validate.js';
+
+export interface ProbeEnvironment {
+  dialer: Dialer;
+  /** The pod's /etc/resolv.conf text, or why it could not be read. */
+  resolvConf: string | { error: string };
+  signal?: AbortSignal;
+}
+
+export async function runProbeSpec(spec: ProbeSpec, env: ProbeEnvironment): Promise<ProbeReport> {
+  const t0 = performance.now();
+  const text = typeof env.resolvConf === 'string' ? env.resolvConf : undefined;
+  const rc = text === undefined ? undefined : parseResolvConf(text);
+  const skipped: string[] = [];
+  const series = [...spec.series, ...ownServerSeries(spec, rc, skipped)];
+  const traced =
+    spec.traces && rc
+      ? traceLookups(
+          env.dialer,
+          searchAs(rc, spec.traces.searchAs),
+          spec.traces.names,
+          spec.timeoutMs,
+          env.signal,
+        )
+      : Promise.resolve({ traces: [], skipped: [] });
+  const [run, traces] = await Promise.all([
+    runPlannedSeries(env.dialer, series, spec.count, undefined, env.signal),
+    traced,
+  ]);
+  const report: ProbeReport = {
+    version: PROBE_SPEC_VERSION,
+    results: run.results.filter((r) => r !== undefined),
+    traces: traces.traces,
+    skipped: [...skipped, ...run.skipped, ...traces.skipped],
+    ms: Math.round(performance.now() - t0),
+  };
+  if (text !== undefined) report.resolvConf = text;
+  else if (typeof env.resolvConf !== 'string') report.resolvConfError = env.resolvConf.error;
+  return report;
+}
+
+/** The pod's own nameservers as targets (how the CoreDNS side learns the node's upstreams). */
+function ownServerSeries(spec: ProbeSpec, rc: ResolvConf | undefined, skipped: string[]): PlannedSeries[] {
+  const own = spec.resolvConfServers;
+  if (!own) return [];
+  if (!rc) {
+    skipped.push('own nameservers: /etc/resolv.conf could not be read');
+    return [];
+  }
+  return rc.nameservers.flatMap((ip) => {
+    const server = parseServer(ip);
+    if (typeof server === 'string') {
+      skipped.push(`nameserver ${JSON.stringify(ip)}: ${server}`);
+      return [];
+    }
+    return own.names.map((name) => ({
+      target: { ...server, hop: own.hop, side: own.side },
+      query: { name, type: 'A' as const, transport: 'udp' as const, timeoutMs: spec.timeoutMs },
+    }));
+  });
+}
+
+/** The probe runs in its own namespace: its first search entry stands for the client's. */
+function searchAs(rc: ResolvConf, swap: { from: string; to: string } | undefined): ResolvConf {
+  if (!swap) return rc;
+  return { ...rc, search: rc.search.map((d) => (d === swap.from ? swap.to : d)) };
+}
