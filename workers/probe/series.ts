@@ -76,7 +76,7 @@ export function summarize(target: ProbeTarget, q: QuerySpec, outcomes: QueryOutc
 }
 
 /** Nearest-rank percentiles, so each is a latency really observed. */
-function percentiles(values: number[]): { p50: number; p95: number; max: number } {
+export function percentiles(values: number[]): { p50: number; p95: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
   return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };
