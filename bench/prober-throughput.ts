@@ -47,6 +47,7 @@ export const proberThroughputBenchmark: Benchmark = {
       const server = { host: '10.96.0.10', port: 53 };
       const dialer = mapDialer({ resolve: () => ({ host: unbound.host, port: unbound.port }) });
       const prober = async (seconds: number) => {
+        const cpu = process.cpuUsage();
         const r = await runBatch(dialer, server, {
           questions: QUESTIONS,
           outstanding: OUTSTANDING,
@@ -55,7 +56,10 @@ export const proberThroughputBenchmark: Benchmark = {
           edns: false,
           durationMs: seconds * 1000,
         });
-        return { qps: (r.answered * 1000) / r.elapsedMs, lost: r.sent - r.answered };
+        const used = process.cpuUsage(cpu);
+        // CPU per answer (user + system, our process only): steadier than queries/s on a busy machine.
+        const cpuUs = (used.user + used.system) / Math.max(1, r.answered);
+        return { qps: (r.answered * 1000) / r.elapsedMs, lost: r.sent - r.answered, cpuUs };
       };
       const perf = (seconds: number) => dnsperf(unbound, queryFile, seconds);
 
@@ -84,18 +88,20 @@ export const proberThroughputBenchmark: Benchmark = {
 interface Sample {
   qps: number;
   lost: number;
+  cpuUs?: number;
 }
 
 function row(name: string, samples: Sample[]): Row {
   const qps = samples.map((s) => s.qps);
   const lost = samples.reduce((n, s) => n + s.lost, 0);
+  const cpu = samples.flatMap((s) => (s.cpuUs === undefined ? [] : [s.cpuUs]));
   return {
     benchmark: NAME,
     case: `${name}, ${OUTSTANDING} outstanding, unbound on loopback`,
     median: `${fmtQps(median(qps))}/s`,
     spread: `${fmtQps(Math.min(...qps))}..${fmtQps(Math.max(...qps))}`,
     ratio: '',
-    notes: `${RUNS} x ${SECONDS} s; ${lost} lost`,
+    notes: `${RUNS} x ${SECONDS} s; ${lost} lost${cpu.length > 0 ? `; ${median(cpu).toFixed(1)} us CPU/answer` : ''}`,
   };
 }
 

@@ -15,6 +15,8 @@ const DEFAULT_CONCURRENCY = 20;
 /**
  * `count` identical queries, `concurrency` at a time (each its own socket and id), summed up as
  * the guide's connectivity table needs: how many were answered and with what, how many timed out.
+ * Not on batch.ts's shared socket on purpose: a fresh source port per query spreads the series over
+ * the Service's backends (one conntrack entry each) and keeps per-query ICMP and TC-then-TCP results.
  */
 export async function probeSeries(
   dialer: Dialer,
