@@ -2,7 +2,8 @@
  * Issue 4's throughput point: the prober's batch path (workers/probe/batch.ts) from one process
  * against unbound on loopback with 64 queries outstanding, next to `dnsperf -c 1 -q 64` against
  * the same server in the same run. Target: at least a third of dnsperf's queries/s.
- * Each tool runs RUNS times for SECONDS, alternating, so load from other processes hits both.
+ * Each tool runs RUNS times for SECONDS (env PROBE_THROUGHPUT_RUNS, PROBE_THROUGHPUT_SECONDS; 3 and
+ * 5 by default), alternating, so load from other processes hits both alike.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
