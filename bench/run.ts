@@ -7,8 +7,15 @@ import { explainBenchmark } from './explain.js';
 import { type Benchmark, printTable, type Row } from './harness.js';
 import { logsBenchmark } from './logs.js';
 import { probePlanBenchmark } from './probe-plan.js';
+import { proberThroughputBenchmark } from './prober-throughput.js';
 
-const ALL: Benchmark[] = [explainBenchmark, logsBenchmark, diagnoseBenchmark, probePlanBenchmark];
+const ALL: Benchmark[] = [
+  explainBenchmark,
+  logsBenchmark,
+  diagnoseBenchmark,
+  probePlanBenchmark,
+  proberThroughputBenchmark,
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

@@ -125,7 +125,7 @@ export function tcpExchange(
   });
 }
 
-function classify(err: NodeJS.ErrnoException): Failure {
+export function classify(err: NodeJS.ErrnoException): Failure {
   switch (err.code) {
     case 'ECONNREFUSED':
       return 'refused';

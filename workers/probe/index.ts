@@ -1,3 +1,4 @@
+export { type BatchResult, type BatchSpec, runBatch } from './batch.js';
 export { type AddressResolver, type Dialer, directDialer, mapDialer } from './dialer.js';
 export type { Failure } from './exchange.js';
 export { createProber, type Prober } from './prober.js';

@@ -15,6 +15,8 @@ const DEFAULT_CONCURRENCY = 20;
 /**
  * `count` identical queries, `concurrency` at a time (each its own socket and id), summed up as
  * the guide's connectivity table needs: how many were answered and with what, how many timed out.
+ * Not on batch.ts's shared socket on purpose: a fresh source port per query spreads the series over
+ * the Service's backends (one conntrack entry each) and keeps per-query ICMP and TC-then-TCP results.
  */
 export async function probeSeries(
   dialer: Dialer,
@@ -76,7 +78,7 @@ export function summarize(target: ProbeTarget, q: QuerySpec, outcomes: QueryOutc
 }
 
 /** Nearest-rank percentiles, so each is a latency really observed. */
-function percentiles(values: number[]): { p50: number; p95: number; max: number } {
+export function percentiles(values: number[]): { p50: number; p95: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
   return { p50: at(0.5), p95: at(0.95), max: sorted[sorted.length - 1] ?? 0 };

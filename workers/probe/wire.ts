@@ -88,6 +88,47 @@ export function matchAnswer(bytes: Buffer, id: number, q: Question): Summary | u
 
 const BARE_ERRORS = new Set(['REFUSED', 'FORMERR', 'NOTIMP', 'SERVFAIL']);
 
+/** matchAnswer's bare-header error codes as numbers: FORMERR, SERVFAIL, NOTIMP, REFUSED. */
+const BARE_ERROR_CODES = new Set([1, 2, 4, 5]);
+
+/** dns-packet's rcode names by number (its rcodes module is not exported). */
+const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+RCODE_NAMES.push('YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE');
+
+export function rcodeName(rcode: number): string {
+  return RCODE_NAMES[rcode] ?? `RCODE_${rcode}`;
+}
+
+/** The question (name, type, class) of a query encodeQuery made: what a reply must echo. */
+export function questionBytes(query: Buffer): Buffer {
+  let at = 12;
+  while (query[at] !== 0) at += 1 + query[at]!;
+  return query.subarray(12, at + 5);
+}
+
+/**
+ * matchAnswer's verdict from the header and question bytes alone, for the batch path where a
+ * full decode per reply costs more than the rest: the rcode number, or -1 for anything that is
+ * not the answer to `id` and `question` (questionBytes of the query). The name compares without
+ * ASCII case; records are not decoded, so a reply mangled past its question still counts.
+ */
+export function matchHeader(bytes: Buffer, id: number, question: Buffer): number {
+  if (bytes.length < 12 || (bytes[2]! & 0x80) === 0 || bytes.readUInt16BE(0) !== id) return -1;
+  const rcode = bytes[3]! & 0x0f;
+  if (bytes.readUInt16BE(4) === 0) return BARE_ERROR_CODES.has(rcode) ? rcode : -1;
+  if (bytes.length < 12 + question.length) return -1;
+  const nameEnd = question.length - 4;
+  for (let i = 0; i < question.length; i++) {
+    const a = bytes[12 + i]!;
+    const b = question[i]!;
+    // Label lengths are below 64, so only name bytes can be letters that differ in case.
+    if (a !== b && !(i < nameEnd && (a | 0x20) === (b | 0x20) && (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7a)) {
+      return -1;
+    }
+  }
+  return rcode;
+}
+
 function norm(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }

@@ -12,7 +12,8 @@ import {
   query,
 } from '../../../workers/probe/query.js';
 import { probeSeries } from '../../../workers/probe/series.js';
-import { type DigResult, dig, freePort, type RunningUnbound, startSilent, startUnbound } from './unbound.js';
+import { freePort, type RunningUnbound, startUnbound } from '../../real/unbound.js';
+import { type DigResult, dig, startSilent } from './dig.js';
 
 /** 40 A records: about 700 bytes, over the classic 512 but within EDNS's 1232. */
 const FORTY = Array.from({ length: 40 }, (_, i) => `A 10.0.1.${i + 1}`);

@@ -5,7 +5,14 @@ import { type DecodedPacket, decode, encode, type Packet } from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mapDialer } from '../../../workers/probe/dialer.js';
 import { query } from '../../../workers/probe/query.js';
-import { formatRecord, matchAnswer } from '../../../workers/probe/wire.js';
+import {
+  encodeQuery,
+  formatRecord,
+  matchAnswer,
+  matchHeader,
+  questionBytes,
+  rcodeName,
+} from '../../../workers/probe/wire.js';
 import { AddressMap } from '../../sim/dns/index.js';
 
 const NAME = 'api.example.com';
@@ -35,6 +42,33 @@ describe('matching answers', () => {
     expect(matchAnswer(response(7, NAME), 7, { name: NAME, type: 'AAAA' })).toBeUndefined();
     expect(matchAnswer(response(7, NAME, { type: 'query' }), 7, q)).toBeUndefined();
     expect(matchAnswer(Buffer.from([1, 2, 3]), 7, q)).toBeUndefined();
+  });
+
+  it('matches from the header and question bytes as matchAnswer does from a full decode', () => {
+    const q = { name: NAME, type: 'A' as const };
+    const echo = questionBytes(encodeQuery(7, q, true));
+    const bare = (id: number, rcode: number) =>
+      encode({ type: 'response', id, flags: rcode, questions: [], answers: [] });
+    const cases: [string, Buffer][] = [
+      ['same question, other case and root dot', response(7, 'API.Example.com.')],
+      ['NXDOMAIN', response(7, NAME, { flags: 3, answers: [] })],
+      ['truncated', response(7, NAME, { flags: 0x200 })],
+      ['other id', response(8, NAME)],
+      ['other name', response(7, 'other.example.com')],
+      ['longer name', response(7, `${NAME}.x`)],
+      ['other type', response(7, NAME, { questions: [{ name: NAME, type: 'AAAA', class: 'IN' }] })],
+      ['a query, not a response', response(7, NAME, { type: 'query' })],
+      ['bare REFUSED header', bare(7, 5)],
+      ['bare NOERROR header', bare(7, 0)],
+      ['too short', Buffer.from([0, 7, 0x80])],
+    ];
+    for (const [what, bytes] of cases) {
+      const full = matchAnswer(bytes, 7, q);
+      const fast = matchHeader(bytes, 7, echo);
+      expect(fast < 0 ? undefined : rcodeName(fast), what).toBe(full?.rcode);
+    }
+    expect(matchHeader(response(7, NAME, { flags: 3, answers: [] }), 7, echo)).toBe(3);
+    expect(rcodeName(15)).toBe('RCODE_15');
   });
 
   it('writes records in the short form dig prints', () => {

@@ -1,10 +1,10 @@
 /**
- * Real DNS parts for the prober's tests: Debian's unbound on a free loopback port with its own
- * config in a temp dir, a silent UDP socket, and dig run against either. Nothing here needs root:
+ * Debian's unbound on a free loopback port with its own config in a temp dir, for the prober's
+ * tests and the throughput bench (so this lives in a built directory). Nothing here needs root:
  * unbound runs in the foreground, logs to stderr, never chroots nor changes user.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 
 const HOST = '127.0.0.1';
 // Debian puts it in /usr/sbin, which a non-root PATH often lacks.
-const UNBOUND = existsSync('/usr/sbin/unbound') ? '/usr/sbin/unbound' : 'unbound';
-const INSTALL_HINT = 'install it with `apt-get install -y unbound dnsutils` (.ci/run does)';
+export const UNBOUND = existsSync('/usr/sbin/unbound') ? '/usr/sbin/unbound' : 'unbound';
+export const UNBOUND_INSTALL_HINT = 'install it with `apt-get install -y unbound dnsutils` (.ci/run does)';
 
 export interface RunningUnbound {
   host: string;
@@ -44,21 +44,6 @@ export async function freePort(): Promise<number> {
     }
   }
   throw new Error('no port free for both UDP and TCP on 127.0.0.1 after 10 tries');
-}
-
-/** A UDP socket that reads queries and never answers: a silent server, or a dead forwarder. */
-export async function startSilent(): Promise<{
-  host: string;
-  port: number;
-  received: () => number;
-  close(): void;
-}> {
-  const socket: Socket = createSocket('udp4');
-  let received = 0;
-  socket.on('message', () => received++);
-  socket.bind(0, HOST);
-  await once(socket, 'listening');
-  return { host: HOST, port: socket.address().port, received: () => received, close: () => socket.close() };
 }
 
 /**
@@ -143,7 +128,7 @@ function launch(config: string): Promise<ChildProcess> {
     child.stderr?.on('data', onData);
     child.on('exit', onExit);
     child.on('error', (err: NodeJS.ErrnoException) =>
-      fail(err.code === 'ENOENT' ? `unbound is not installed: ${INSTALL_HINT}` : err.message),
+      fail(err.code === 'ENOENT' ? `unbound is not installed: ${UNBOUND_INSTALL_HINT}` : err.message),
     );
   });
 }
@@ -157,60 +142,4 @@ async function stop(child: ChildProcess, dir: string): Promise<void> {
     clearTimeout(timer);
   }
   rmSync(dir, { recursive: true, force: true });
-}
-
-/** What dig printed for one query: each message it received, and its error lines if none came. */
-export interface DigResult {
-  exitCode: number;
-  /** Each message printed; without +ignore dig prints only the last, after its TCP retry. */
-  messages: { status: string; flags: string[]; answerCount: number; answers: string[] }[];
-  /** dig saw TC over UDP and asked again over TCP (`;; Truncated, retrying in TCP mode.`). */
-  retriedOverTcp: boolean;
-  /** From the last `;; SERVER:` line: how the final answer came. */
-  transport?: 'UDP' | 'TCP';
-  errors: string[];
-}
-
-/** `dig @host -p port name type +tries=1 +time=2 ...extra`, parsed; dig's own exit code kept. */
-export function dig(
-  server: { host: string; port: number },
-  name: string,
-  type: string,
-  extra: string[] = [],
-): Promise<DigResult> {
-  const args = [`@${server.host}`, '-p', String(server.port), name, type, '+tries=1', '+time=2', ...extra];
-  return new Promise((resolve, reject) => {
-    execFile('dig', args, (err, stdout) => {
-      const code = (err as NodeJS.ErrnoException | null)?.code;
-      if (code === 'ENOENT') return reject(new Error(`dig is not installed: ${INSTALL_HINT}`));
-      resolve(parseDig(typeof code === 'number' ? code : 0, stdout));
-    });
-  });
-}
-
-function parseDig(exitCode: number, stdout: string): DigResult {
-  const result: DigResult = { exitCode, messages: [], retriedOverTcp: false, errors: [] };
-  let inAnswer = false;
-  for (const line of stdout.split('\n')) {
-    const header = /status: (\w+),/.exec(line);
-    if (header !== null) result.messages.push({ status: header[1]!, flags: [], answerCount: 0, answers: [] });
-    const current = result.messages[result.messages.length - 1];
-    const flags = /^;; flags: ([^;]*);.*ANSWER: (\d+),/.exec(line);
-    if (flags !== null && current !== undefined) {
-      current.flags = flags[1]!.trim().split(/\s+/);
-      current.answerCount = Number(flags[2]);
-    }
-    const server = /^;; SERVER: .*\((UDP|TCP)\)/.exec(line);
-    if (server !== null) result.transport = server[1] as 'UDP' | 'TCP';
-    if (line.startsWith(';; Truncated, retrying in TCP mode')) result.retriedOverTcp = true;
-    if (/^;; (communications error|connection timed out|no servers)/.test(line)) result.errors.push(line);
-    if (line.startsWith(';; ANSWER SECTION:')) inAnswer = true;
-    else if (line.trim() === '' || line.startsWith(';')) inAnswer = false;
-    else if (inAnswer && current !== undefined) {
-      // `name TTL class type data...`, as the prober formats it: `A 10.0.0.1`.
-      const [, , , rtype, ...data] = line.trim().split(/\s+/);
-      current.answers.push(`${rtype} ${data.join(' ')}`);
-    }
-  }
-  return result;
 }
