@@ -8,6 +8,7 @@ import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding, Severity } from '../model/finding.js';
 import { describeRule } from '../model/gathered.js';
+import { connectivityTable } from '../report/connectivity.js';
 import { draftTicket } from '../report/ticket.js';
 import type { CheckOutcome, ClusterSummary, Report, StepOutcome, Verdict } from '../report/types.js';
 import { STEPS, type Step } from './steps.js';
@@ -130,6 +131,7 @@ export function runPlaybook(e: Evidence, options: DiagnoseOptions): Report {
     verdict,
     findings,
     steps,
+    connectivity: connectivityTable(e),
     ticket: draftTicket(e, verdict, findings, cluster),
   };
 }

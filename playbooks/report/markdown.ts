@@ -42,6 +42,24 @@ export function renderMarkdown(report: Report): string {
   }
   out.push('## Steps', '', '| Step | Status | Why |', '|---|---|---|');
   for (const s of report.steps) out.push(`| ${esc(s.title)} | ${s.status} | ${esc(s.reason ?? '')} |`);
+  if (report.connectivity.length > 0) {
+    out.push(
+      '',
+      '## Connectivity',
+      '',
+      '| Result | Hop | Server | Names | Answered | Codes | From | Guide |',
+      '|---|---|---|---|---|---|---|---|',
+    );
+    for (const r of report.connectivity) {
+      const counts = Object.entries(r.counts)
+        .map(([t, c]) => `${t} ${c}`)
+        .join(', ');
+      const guide = r.guide ? `${r.guide.issue}: ${r.guide.cause}. ${r.guide.action}` : '';
+      out.push(
+        `| ${r.result} | ${r.hop} | ${esc(r.server)} | ${esc(r.names.join(' '))} | ${counts} | ${esc(r.codes ?? '')} | ${esc(r.from)} | ${esc(guide)} |`,
+      );
+    }
+  }
   out.push('', renderTicketMarkdown(report.ticket));
   return out.join('\n');
 }

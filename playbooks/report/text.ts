@@ -66,6 +66,23 @@ export function renderText(report: Report, style: TextStyle): string {
       `  ${paint(colour, mark.padEnd(12))} ${s.title}${s.reason && s.status !== 'ok' ? paint('dim', ` (${safe(s.reason)})`) : ''}`,
     );
   }
+  if (report.connectivity.length > 0) {
+    out.push('', paint('bold', "Connectivity (the guide's tables)"));
+    for (const r of report.connectivity) {
+      const colour: Colour = r.result === 'ok' ? 'green' : r.result === 'error-code' ? 'yellow' : 'red';
+      const counts = Object.entries(r.counts)
+        .map(([t, c]) => `${t} ${c}`)
+        .join(', ');
+      out.push(
+        `  ${paint(colour, r.result.padEnd(12))} ${r.hop.padEnd(11)} ${safe(r.server).padEnd(22)} ${counts}${r.codes ? `; ${safe(r.codes)}` : ''}  ${paint('dim', `from ${safe(r.from)}`)}`,
+      );
+      if (r.result !== 'ok' && r.sample) out.push(`    ${paint('dim', safe(r.sample))}`);
+    }
+    // The guide's row once per kind of failing hop, however many servers failed.
+    const guides = new Map(report.connectivity.flatMap((r) => (r.guide ? [[r.guide.issue, r.guide]] : [])));
+    for (const g of guides.values())
+      out.push(`  ${paint('bold', 'Guide:')} ${g.issue}: ${g.cause}. ${g.action}`);
+  }
   if (!healthy) {
     out.push('', paint('bold', 'Support ticket draft'), `  ${safe(report.ticket.title)}`);
     for (const f of report.ticket.fields) out.push(`  ${f.label}: ${safe(f.value)}`);

@@ -5,6 +5,7 @@
 import type { VerdictId } from '../catalog.js';
 import type { Target } from '../model/evidence.js';
 import type { Finding, Severity } from '../model/finding.js';
+import type { ConnectivityRow } from './connectivity.js';
 
 export type StepStatus = 'ok' | 'failed' | 'inconclusive' | 'skipped';
 
@@ -57,5 +58,7 @@ export interface Report {
   /** Most severe and most specific first. */
   findings: Finding[];
   steps: StepOutcome[];
+  /** The guide's connectivity tables from the probes; empty when nothing was probed. */
+  connectivity: ConnectivityRow[];
   ticket: TicketDraft;
 }
