@@ -60,7 +60,21 @@ export type Command =
       output: Output;
       probes: ProbeChoice;
     } & ClusterAccess)
-  | { kind: 'check'; domain: string; servers: string[]; count: number; timeoutMs: number; output: Output }
+  | {
+      kind: 'check';
+      domain: string;
+      servers: string[];
+      count: number;
+      timeoutMs: number;
+      output: Output;
+      /** Ask from a probe pod placed like this pod (its node, its DNS settings) instead of from here. */
+      from: { namespace: string; pod: string } | undefined;
+      kubeconfig: string | undefined;
+      context: string | undefined;
+      scenario: string | undefined;
+      probeNamespace: string | undefined;
+      probeImage: string | undefined;
+    }
   | { kind: 'probe'; spec: string }
   | { kind: 'sim-serve'; scenario: string }
   | { kind: 'scenarios'; output: Output }
@@ -76,9 +90,11 @@ Commands:
                                logs, NodeLocal, kube-proxy, node; then the verdict and the fixes
   diagnose --cluster           The cluster-wide part only (CoreDNS, kube-proxy, NodeLocal, upstream)
   diagnose --node <name>       One node's part (NodeLocal, kube-proxy, conntrack, load)
-  check <domain> [--server IP[:port]]
+  check <domain> [--server IP[:port]] [--from <namespace>/<pod>]
                                Query a name over UDP and TCP, N times, against a server (default:
-                               this machine's /etc/resolv.conf nameservers): answers, codes, latency
+                               the nameservers of /etc/resolv.conf): answers, codes, latency. With
+                               --from, from a probe pod on that pod's node with its DNS settings
+                               (creates a pod), and the glibc and musl walks of the name
   explain "<error message>"    What a client's DNS error means and the guide's next step
                                (the message may also come on standard input)
   logs [file|-]                Summarise a CoreDNS log (Step 3 of the guide); - reads standard input:
@@ -107,6 +123,8 @@ Options:
   --server IP[:port]           check: the DNS server to ask (repeatable)
   --count N                    check: queries per transport (default 5, at most 1000)
   --timeout MS                 check: per-query timeout in milliseconds (default 2000)
+  --from NAMESPACE/POD         check: ask from a probe pod placed like this pod (with --kubeconfig,
+                               --context, --scenario, --probe-namespace, --probe-image)
 
 Exit codes: 0 done, nothing wrong; 1 a fault was found; 2 bad input; 3 internal error.`;
 
@@ -129,7 +147,8 @@ type FlagName =
   | 'probes'
   | 'probe-namespace'
   | 'probe-image'
-  | 'probe-host-network';
+  | 'probe-host-network'
+  | 'from';
 
 /** Flags that take no value. */
 const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster', 'probe-host-network']);
@@ -296,7 +315,18 @@ export function parseCommand(argv: readonly string[]): Parsed {
       };
     }
     case 'check': {
-      const f = parseFlags(rest, ['output', 'server', 'count', 'timeout']);
+      const f = parseFlags(rest, [
+        'output',
+        'server',
+        'count',
+        'timeout',
+        'from',
+        'kubeconfig',
+        'context',
+        'scenario',
+        'probe-namespace',
+        'probe-image',
+      ]);
       if (typeof f === 'string') return { ok: false, error: `check: ${f}` };
       const [domain, ...extra] = f.positional;
       if (domain === undefined || extra.length > 0)
@@ -305,9 +335,34 @@ export function parseCommand(argv: readonly string[]): Parsed {
       if (problem) return { ok: false, error: `check: ${problem}` };
       const count = Number(f.values.count ?? 5);
       const timeoutMs = Number(f.values.timeout ?? 2000);
+      const v = f.values;
+      let from: { namespace: string; pod: string } | undefined;
+      if (v.from !== undefined) {
+        const t = parseTarget(v.from);
+        if (typeof t === 'string') return { ok: false, error: `check: --from: ${t}` };
+        from = t;
+      }
+      const clusterOnly = (
+        ['kubeconfig', 'context', 'scenario', 'probe-namespace', 'probe-image'] as const
+      ).find((k) => v[k] !== undefined);
+      if (clusterOnly && !from)
+        return { ok: false, error: `check: --${clusterOnly} needs --from <namespace>/<pod>` };
       return {
         ok: true,
-        command: { kind: 'check', domain, servers: f.all.server ?? [], count, timeoutMs, output: output(f) },
+        command: {
+          kind: 'check',
+          domain,
+          servers: f.all.server ?? [],
+          count,
+          timeoutMs,
+          output: output(f),
+          from,
+          kubeconfig: v.kubeconfig,
+          context: v.context,
+          scenario: v.scenario,
+          probeNamespace: v['probe-namespace'],
+          probeImage: v['probe-image'],
+        },
       };
     }
     case 'probe': {

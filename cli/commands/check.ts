@@ -12,7 +12,7 @@ import { parseServer, type ServerAddress } from '../../workers/probe/validate.js
 import type { Command } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 
-type CheckCommand = Extract<Command, { kind: 'check' }>;
+export type CheckCommand = Extract<Command, { kind: 'check' }>;
 
 async function servers(command: CheckCommand): Promise<ServerAddress[]> {
   const given = command.servers.length > 0 ? command.servers : await localNameservers();
@@ -45,6 +45,7 @@ function line(r: ProbeResult): string {
 }
 
 export async function check(command: CheckCommand, io: Io): Promise<number> {
+  if (command.from) return (await import('./check-from.js')).checkFrom(command, command.from, io);
   const targets = await servers(command);
   const results: ProbeResult[] = [];
   for (const server of targets) {
@@ -54,17 +55,27 @@ export async function check(command: CheckCommand, io: Io): Promise<number> {
       results.push(await probeSeries(directDialer, target, q, command.count));
     }
   }
-  if (command.output === 'json')
-    io.stdout.write(`${JSON.stringify({ name: command.domain, results }, null, 2)}\n`);
-  else {
-    io.stdout.write(
-      `${safe(command.domain)} A, ${command.count} queries per transport:\n${results.map(line).join('\n')}\n`,
-    );
-    for (const r of results)
-      if (r.sample) io.stdout.write(`  ${r.server} ${r.transport}: ${safe(r.sample)}\n`);
+  printResults(command, results, io);
+  return anyFailed(results) ? EXIT.fault : EXIT.ok;
+}
+
+/** The results as a table (or JSON, with `extra` fields such as where they were asked from). */
+export function printResults(
+  command: CheckCommand,
+  results: ProbeResult[],
+  io: Io,
+  extra: Record<string, unknown> = {},
+): void {
+  if (command.output === 'json') {
+    io.stdout.write(`${JSON.stringify({ name: command.domain, ...extra, results }, null, 2)}\n`);
+    return;
   }
-  const failed = results.some(
-    (r) => r.answered < r.attempts || Object.keys(r.rcodes).some((c) => c !== 'NOERROR'),
+  io.stdout.write(
+    `${safe(command.domain)} A, ${command.count} queries per transport:\n${results.map(line).join('\n')}\n`,
   );
-  return failed ? EXIT.fault : EXIT.ok;
+  for (const r of results) if (r.sample) io.stdout.write(`  ${r.server} ${r.transport}: ${safe(r.sample)}\n`);
+}
+
+export function anyFailed(results: ProbeResult[]): boolean {
+  return results.some((r) => r.answered < r.attempts || Object.keys(r.rcodes).some((c) => c !== 'NOERROR'));
 }

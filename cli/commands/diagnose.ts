@@ -14,6 +14,7 @@ import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../../workers/prob
 import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { terminalProgress } from '../progress.js';
+import { startScenario } from '../simulator.js';
 
 type DiagnoseCommand = Extract<Command, { kind: 'diagnose' }>;
 
@@ -49,15 +50,8 @@ async function access(command: DiagnoseCommand): Promise<Access> {
       close: async () => {},
     };
   }
-  const { loadScenario, ScenarioError } = await import('../../test/sim/scenario/load.js');
-  const { startSimulation } = await import('../../test/sim/simulate.js');
-  let scenario: ReturnType<typeof loadScenario>;
-  try {
-    scenario = loadScenario(command.scenario);
-  } catch (err) {
-    throw err instanceof ScenarioError ? new UsageError(err.message) : err;
-  }
-  const sim = await startSimulation(scenario);
+  const sim = await startScenario(command.scenario);
+  const scenario = sim.scenario;
   const t = scenario.target;
   return {
     scope: command.scope ?? { kind: 'pod', namespace: t.namespace, pod: t.pod },

@@ -2,21 +2,16 @@
  * `dnsmedic sim serve <scenario.yaml>`: keeps a simulated cluster running and writes a kubeconfig,
  * so kubectl or any client can look at it. Stops on Ctrl-C.
  */
-import { resolve } from 'node:path';
-import { loadScenario, ScenarioError } from '../../test/sim/scenario/load.js';
-import { startSimulation } from '../../test/sim/simulate.js';
+import { basename, resolve } from 'node:path';
 import type { Command } from '../grammar.js';
-import { EXIT, type Io, UsageError } from '../io.js';
+import { EXIT, type Io } from '../io.js';
+import { startScenario } from '../simulator.js';
 
 export async function simServe(command: Extract<Command, { kind: 'sim-serve' }>, io: Io): Promise<number> {
-  let scenario: ReturnType<typeof loadScenario>;
-  try {
-    scenario = loadScenario(command.scenario);
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new UsageError(err.message);
-    throw err;
-  }
-  const sim = await startSimulation(scenario, resolve(`dnsmedic-sim-${scenario.name}.kubeconfig`));
+  // The kubeconfig is named after the scenario file's stem, as the scenario's name is.
+  const stem = basename(command.scenario).replace(/\.ya?ml$/, '');
+  const sim = await startScenario(command.scenario, resolve(`dnsmedic-sim-${stem}.kubeconfig`));
+  const scenario = sim.scenario;
   io.stdout.write(
     `Simulating "${scenario.name}": ${scenario.description}\n` +
       `Kubernetes API: ${sim.api.url}\nPrometheus:     ${sim.prometheus.url}\n` +

@@ -64,15 +64,22 @@ function ownServerSeries(spec: ProbeSpec, rc: ResolvConf | undefined, skipped: s
       skipped.push(`nameserver ${JSON.stringify(ip)}: ${server}`);
       return [];
     }
-    return own.names.map((name) => ({
-      target: { ...server, hop: own.hop, side: own.side },
-      query: { name, type: 'A' as const, transport: 'udp' as const, timeoutMs: spec.timeoutMs },
-    }));
+    return own.names.flatMap((name) =>
+      (own.transports ?? ['udp']).map((transport) => ({
+        target: { ...server, hop: own.hop, side: own.side },
+        query: { name, type: 'A' as const, transport, timeoutMs: spec.timeoutMs },
+      })),
+    );
   });
 }
 
-/** The probe runs in its own namespace: its first search entry stands for the client's. */
+/**
+ * The probe runs in its own namespace: its namespace search entry stands for the client's. `from`
+ * matches a whole entry or its leading labels (`ns.svc` matches `ns.svc.<any cluster domain>`).
+ */
 function searchAs(rc: ResolvConf, swap: { from: string; to: string } | undefined): ResolvConf {
   if (!swap) return rc;
-  return { ...rc, search: rc.search.map((d) => (d === swap.from ? swap.to : d)) };
+  const swapped = (d: string) =>
+    d === swap.from ? swap.to : d.startsWith(`${swap.from}.`) ? `${swap.to}${d.slice(swap.from.length)}` : d;
+  return { ...rc, search: rc.search.map(swapped) };
 }

@@ -61,13 +61,19 @@ const specSchema = z.strictObject({
   series: z.array(seriesSchema).max(MAX_SERIES),
   /** Probe every nameserver of the pod's own resolv.conf too (the CoreDNS side's node upstreams). */
   resolvConfServers: z
-    .strictObject({ hop: z.enum(HOPS), side: z.enum(SIDES), names: z.array(name).min(1).max(MAX_NAMES) })
+    .strictObject({
+      hop: z.enum(HOPS),
+      side: z.enum(SIDES),
+      names: z.array(name).min(1).max(MAX_NAMES),
+      /** UDP only unless told (the CoreDNS side asks upstreams as CoreDNS does). */
+      transports: z.array(z.enum(['udp', 'tcp'])).min(1).max(2).optional(),
+    })
     .optional(),
   /** glibc's and musl's walk of these names through the pod's resolv.conf, each query really sent. */
   traces: z
     .strictObject({
       names: z.array(name).min(1).max(MAX_NAMES),
-      /** The probe namespace's search entry stands for the client's namespace entry. */
+      /** The probe namespace's search entry stands for the client's (`from`: the entry or its leading labels). */
       searchAs: z.strictObject({ from: name, to: name }).optional(),
     })
     .optional(),
