@@ -60,6 +60,7 @@ export async function diagnoseCluster(req: DiagnoseRequest): Promise<Diagnosis> 
   const gathered = await gatherEvidence(options);
   const mode = req.probeMode ?? (req.probePods ? 'pod' : req.dialer ? 'local' : 'off');
   if (mode !== 'off') await probe(req, mode, gathered.evidence);
+  else if (gathered.evidence.target.pod || gathered.evidence.target.node) notProbed(gathered.evidence);
   const report = runPlaybook(gathered.evidence, { checks: CHECKS, cluster: gathered.cluster });
   return { report, evidence: gathered.evidence, requests: gathered.requests, ms: Date.now() - t0 };
 }
@@ -93,6 +94,14 @@ async function probe(req: DiagnoseRequest, mode: 'pod' | 'local', evidence: Evid
     evidence.corednsSideProbes = unseen(reason);
     step({ step: 'clientProbes', status: 'failed', detail: reason });
   }
+}
+
+/** Probes off: the steps that need them say so (inconclusive), rather than passing untested. */
+function notProbed(evidence: Evidence): void {
+  const reason = "not probed: probes are off (--probes pod probes from the client's node)";
+  evidence.clientProbes = unseen(reason);
+  evidence.corednsSideProbes = unseen(reason);
+  evidence.podResolvConf ??= unseen(reason);
 }
 
 async function localProbes(req: DiagnoseRequest, evidence: Evidence): Promise<PodProbeRun> {

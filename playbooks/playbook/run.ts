@@ -72,15 +72,32 @@ function runStep(step: Step, e: Evidence, checks: ReadonlyMap<string, Check>) {
     outcome.reason = failed.map((f) => f.title).join('; ');
   } else if (outcomes.some((o) => o.status === 'inconclusive')) {
     outcome.status = 'inconclusive';
-    outcome.reason = outcomes
-      .filter((o) => o.status === 'inconclusive')
-      .map((o) => `${o.checkId}: ${o.reason}`)
+    // One line per distinct reason, however many checks share it.
+    outcome.reason = [
+      ...byReason(
+        outcomes.filter((o) => o.status === 'inconclusive'),
+        (o) => o.checkId,
+      ),
+    ]
+      .map(([reason, ids]) => `${reason} (${ids.join(', ')})`)
       .join('; ');
   } else if (outcomes.length > 0 && outcomes.every((o) => o.status === 'skipped')) {
     outcome.status = 'skipped';
     outcome.reason = outcomes[0]?.reason ?? 'nothing to check';
   }
   return { outcome, findings };
+}
+
+/** Outcomes grouped by their reason, each with the distinct labels of those that share it. */
+function byReason<T extends { reason?: string }>(items: T[], label: (t: T) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const item of items) {
+    const reason = item.reason ?? 'could not see';
+    const labels = out.get(reason) ?? [];
+    if (!labels.includes(label(item))) labels.push(label(item));
+    out.set(reason, labels);
+  }
+  return out;
 }
 
 export function chooseVerdict(findings: Finding[], steps: StepOutcome[]): Verdict {
@@ -99,7 +116,16 @@ export function chooseVerdict(findings: Finding[], steps: StepOutcome[]): Verdic
     return {
       checkId: INCONCLUSIVE,
       title: 'No fault found in what could be seen, but some steps could not see',
-      why: blind.map((s) => `${s.title}: ${s.reason}`).join('; '),
+      why: [
+        ...byReason(
+          blind.flatMap((s) =>
+            s.checks.filter((c) => c.status === 'inconclusive').map((c) => ({ ...c, step: s.title })),
+          ),
+          (c) => c.step,
+        ),
+      ]
+        .map(([reason, steps]) => `${steps.join(', ')}: ${reason}`)
+        .join('; '),
     };
   }
   const skipped = steps.filter((s) => s.status === 'skipped').map((s) => s.title);

@@ -66,7 +66,11 @@ const specSchema = z.strictObject({
       side: z.enum(SIDES),
       names: z.array(name).min(1).max(MAX_NAMES),
       /** UDP only unless told (the CoreDNS side asks upstreams as CoreDNS does). */
-      transports: z.array(z.enum(['udp', 'tcp'])).min(1).max(2).optional(),
+      transports: z
+        .array(z.enum(['udp', 'tcp']))
+        .min(1)
+        .max(2)
+        .optional(),
     })
     .optional(),
   /** glibc's and musl's walk of these names through the pod's resolv.conf, each query really sent. */
