@@ -36,7 +36,7 @@ await diagnose(
     context: undefined,
     scenario,
     prometheusUrl: undefined,
-    probes: { mode: undefined, namespace: undefined, image: undefined, hostNetwork: false },
+    probes: { mode: undefined, namespace: undefined, image: undefined, hostNetwork: false, nodeProbe: false },
   },
   io,
 );

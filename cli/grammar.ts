@@ -40,6 +40,8 @@ export interface ProbeChoice {
   namespace: string | undefined;
   image: string | undefined;
   hostNetwork: boolean;
+  /** Also the privileged node probe on the client's node (conntrack table, kernel log). */
+  nodeProbe: boolean;
 }
 
 export interface ClusterAccess {
@@ -119,6 +121,8 @@ Options:
   --probe-namespace NAME       diagnose: namespace of the probe pods (default dnsmedic-probes)
   --probe-image IMAGE          diagnose: image of the probe pods (dnsmedic's own)
   --probe-host-network         diagnose: let a hostNetwork client get a hostNetwork probe pod
+  --node-probe                 diagnose: also a privileged probe pod on the client's node that reads
+                               its conntrack table and kernel log (needs --probes pod)
   --cluster-domain NAME        logs: cluster domain (default cluster.local)
   --server IP[:port]           check: the DNS server to ask (repeatable)
   --count N                    check: queries per transport (default 5, at most 1000)
@@ -148,10 +152,11 @@ type FlagName =
   | 'probe-namespace'
   | 'probe-image'
   | 'probe-host-network'
+  | 'node-probe'
   | 'from';
 
 /** Flags that take no value. */
-const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster', 'probe-host-network']);
+const SWITCHES: ReadonlySet<FlagName> = new Set(['cluster', 'probe-host-network', 'node-probe']);
 
 /** Each valued flag's check: an error message, or undefined. */
 const CHECKS: Partial<Record<FlagName, (v: string) => string | undefined>> = {
@@ -241,6 +246,7 @@ function diagnose(rest: readonly string[]): Parsed {
     'probe-namespace',
     'probe-image',
     'probe-host-network',
+    'node-probe',
   ]);
   if (typeof f === 'string') return { ok: false, error: `diagnose: ${f}` };
   const modes = [f.positional.length > 0, f.values.cluster !== undefined, f.values.node !== undefined].filter(
@@ -260,6 +266,8 @@ function diagnose(rest: readonly string[]): Parsed {
   if (!scope && !f.values.scenario)
     return { ok: false, error: 'diagnose: give <namespace>/<pod>, --cluster or --node <name>' };
   const v = f.values;
+  if (v['node-probe'] !== undefined && v.probes !== undefined && v.probes !== 'pod')
+    return { ok: false, error: 'diagnose: --node-probe runs a probe pod: it needs --probes pod' };
   return {
     ok: true,
     command: {
@@ -276,6 +284,7 @@ function diagnose(rest: readonly string[]): Parsed {
         namespace: v['probe-namespace'],
         image: v['probe-image'],
         hostNetwork: v['probe-host-network'] !== undefined,
+        nodeProbe: v['node-probe'] !== undefined,
       },
     },
   };

@@ -3,8 +3,8 @@
  * return the report. Shared by the CLI and the queue worker, so both give the same answer.
  */
 import { CHECKS } from '../playbooks/checks/index.js';
-import type { Evidence, Target } from '../playbooks/model/evidence.js';
-import { unseen } from '../playbooks/model/gathered.js';
+import type { Evidence, NodeFacts, Target } from '../playbooks/model/evidence.js';
+import { type Gathered, seen, unseen } from '../playbooks/model/gathered.js';
 import { runPlaybook } from '../playbooks/playbook/run.js';
 import type { Report } from '../playbooks/report/types.js';
 import { type GatherOptions, gatherEvidence } from './gather/index.js';
@@ -81,6 +81,7 @@ async function probe(req: DiagnoseRequest, mode: 'pod' | 'local', evidence: Evid
     evidence.corednsSideProbes = run.corednsSideProbes;
     if (run.podResolvConf) evidence.podResolvConf = run.podResolvConf;
     if (run.nodeResolvConf) evidence.nodeResolvConf = run.nodeResolvConf;
+    if (run.nodeFacts) evidence.nodeFacts = mergeNodeFacts(evidence.nodeFacts, run.nodeFacts);
     const skipped = run.notes.length > 0 ? `; not probed: ${run.notes.slice(0, 3).join('; ')}` : '';
     step(
       run.clientProbes.ok
@@ -94,6 +95,23 @@ async function probe(req: DiagnoseRequest, mode: 'pod' | 'local', evidence: Evid
     evidence.corednsSideProbes = unseen(reason);
     step({ step: 'clientProbes', status: 'failed', detail: reason });
   }
+}
+
+/**
+ * Prometheus's series and the node probe's reading of the same node: each fills what the other
+ * lacks (the kernel log only the node probe has); a source that failed yields to one that worked.
+ */
+function mergeNodeFacts(
+  prometheus: Gathered<NodeFacts> | undefined,
+  probe: Gathered<NodeFacts>,
+): Gathered<NodeFacts> {
+  if (!probe.ok) {
+    if (!prometheus) return probe;
+    return prometheus.ok ? prometheus : unseen(`${prometheus.reason}; node probe: ${probe.reason}`);
+  }
+  if (!prometheus?.ok || prometheus.value.node !== probe.value.node) return probe;
+  const kernelLog = probe.value.kernelLog ?? [];
+  return seen({ ...probe.value, ...prometheus.value, source: 'prometheus+node-probe', kernelLog });
 }
 
 /** Probes off: the steps that need them say so (inconclusive), rather than passing untested. */

@@ -114,6 +114,7 @@ function probeRequest(command: DiagnoseCommand, a: Access) {
       image: command.probes.image ?? DEFAULT_PROBE_IMAGE,
       deadlineSeconds: PROBE_POD_TIMEOUT_MS / 1000 + 30,
       allowHostNetwork: command.probes.hostNetwork,
+      nodeProbe: command.probes.nodeProbe,
       timeoutMs: PROBE_POD_TIMEOUT_MS,
       // The simulator's kubelet finishes in milliseconds; a real pod takes seconds to start.
       pollMs: command.scenario ? 50 : 1000,

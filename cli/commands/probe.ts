@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { directDialer } from '../../workers/probe/dialer.js';
+import { readNodeFacts } from '../../workers/probe/node-reading.js';
 import { runProbeSpec } from '../../workers/probe/run-spec.js';
 import { formatReport, parseProbeSpec } from '../../workers/probe/spec.js';
 import type { Command } from '../grammar.js';
@@ -21,7 +22,7 @@ export async function probe(command: ProbeCommand, io: Io): Promise<number> {
   const resolvConf = await readFile(RESOLV_CONF_PATH, 'utf8').catch((err: NodeJS.ErrnoException) => ({
     error: `cannot read ${RESOLV_CONF_PATH}: ${err.code ?? err.message}`,
   }));
-  const report = await runProbeSpec(spec, { dialer: directDialer, resolvConf });
+  const report = await runProbeSpec(spec, { dialer: directDialer, resolvConf, readNodeFacts });
   io.stdout.write(`${formatReport(report)}\n`);
   return EXIT.ok;
 }

@@ -104,7 +104,8 @@ export interface NodeLocalFacts {
 /** Node facts no Kubernetes API serves (node-exporter via Prometheus, or the opt-in node probe). */
 export interface NodeFacts {
   node: string;
-  source: 'prometheus' | 'node-probe';
+  /** Both when the node probe's kernel log joined Prometheus's series. */
+  source: 'prometheus' | 'node-probe' | 'prometheus+node-probe';
   conntrackEntries?: number;
   conntrackMax?: number;
   /** CPU busy ratio 0..1 over the window. */

@@ -11,6 +11,7 @@ import type { Pod } from '../../playbooks/model/k8s.js';
 import { kubeletResolvConf } from '../../playbooks/parsers/kubelet-dns.js';
 import { formatResolvConf, parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
 import { mapDialer } from '../../workers/probe/dialer.js';
+import { kmsgMessage, type NodeReading } from '../../workers/probe/node-reading.js';
 import { runProbeSpec } from '../../workers/probe/run-spec.js';
 import { formatReport, parseProbeSpec } from '../../workers/probe/spec.js';
 import { rfc3339Nano } from './apiserver/logs.js';
@@ -92,7 +93,13 @@ export class SimKubelet {
       exitCode = 2;
     } else {
       const resolvConf = this.resolvConfFor(pod);
-      const report = await runProbeSpec(spec, { dialer: mapDialer(this.addressMap), resolvConf, signal });
+      const readNodeFacts = () => this.nodeReading(pod);
+      const report = await runProbeSpec(spec, {
+        dialer: mapDialer(this.addressMap),
+        resolvConf,
+        readNodeFacts,
+        signal,
+      });
       line = formatReport(report);
     }
     if (signal.aborted) return;
@@ -122,6 +129,23 @@ export class SimKubelet {
       ...(minor ? { kubernetesMinor: Number(minor) } : {}),
     });
     return formatResolvConf(result.resolvConf);
+  }
+
+  /**
+   * What the node probe reads on a real node (/proc and /dev/kmsg), from the scenario's node facts;
+   * without privileges (not privileged, or not on the host network) it can read nothing, as there.
+   */
+  private nodeReading(pod: Pod): NodeReading {
+    const privileged = (pod.spec.containers[0] as { securityContext?: { privileged?: boolean } } | undefined)
+      ?.securityContext?.privileged;
+    if (!privileged || !pod.spec.hostNetwork) {
+      return { kernelLog: [], problems: ['cannot read /dev/kmsg: EPERM'] };
+    }
+    const facts = this.scenario.nodeFacts[pod.spec.nodeName ?? ''] ?? {};
+    const reading: NodeReading = { kernelLog: (facts.kernelLog ?? []).map(kmsgMessage), problems: [] };
+    if (facts.conntrackEntries !== undefined) reading.conntrackEntries = facts.conntrackEntries;
+    if (facts.conntrackMax !== undefined) reading.conntrackMax = facts.conntrackMax;
+    return reading;
   }
 
   /** kubeadm's kube-system/kubelet-config ConfigMap, when the scenario has one. */

@@ -26,7 +26,8 @@ export interface ProbePodSettings {
 }
 
 export interface ProbePodInput {
-  side: 'client' | 'coredns';
+  /** `node`: the opt-in privileged hostNetwork probe that reads the node's conntrack and kernel log. */
+  side: 'client' | 'coredns' | 'node';
   node: string;
   spec: ProbeSpec;
   /** Client side: the pod whose DNS settings the probe copies. */
@@ -70,16 +71,25 @@ export function probePodManifest(input: ProbePodInput, settings: ProbePodSetting
             requests: { cpu: '10m', memory: '32Mi' },
             limits: { cpu: '200m', memory: '128Mi' },
           },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ['ALL'] },
-          },
+          securityContext: input.side === 'node' ? NODE_PROBE_SECURITY : PROBE_SECURITY,
         },
       ],
     },
   };
 }
+
+const PROBE_SECURITY = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+/** /dev/kmsg needs CAP_SYSLOG and the host's /proc/sys/net: privileged, root, host network. Opt-in. */
+const NODE_PROBE_SECURITY = {
+  privileged: true,
+  runAsUser: 0,
+  runAsNonRoot: false,
+  readOnlyRootFilesystem: true,
+};
 
 /**
  * Client side: the client's dnsPolicy and dnsConfig, so the kubelet writes the resolv.conf it
@@ -87,6 +97,7 @@ export function probePodManifest(input: ProbePodInput, settings: ProbePodSetting
  * node's own resolvers, which is what `forward . /etc/resolv.conf` uses.
  */
 function dnsSettings(input: ProbePodInput, settings: ProbePodSettings): object {
+  if (input.side === 'node') return { hostNetwork: true, dnsPolicy: 'Default' };
   if (input.side === 'coredns' || !input.client) return { dnsPolicy: 'Default' };
   const spec = input.client.spec;
   const policy = spec.dnsPolicy ?? 'ClusterFirst';

@@ -6,7 +6,12 @@
  * unseen with the reason (refused, timed out, forbidden with the RBAC rule).
  */
 import { randomBytes } from 'node:crypto';
-import type { Evidence, ObservedResolvConf, ProbeEvidence } from '../../playbooks/model/evidence.js';
+import type {
+  Evidence,
+  NodeFacts,
+  ObservedResolvConf,
+  ProbeEvidence,
+} from '../../playbooks/model/evidence.js';
 import { type Gathered, seen, seenValue, unseen } from '../../playbooks/model/gathered.js';
 import type { Pod } from '../../playbooks/model/k8s.js';
 import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
@@ -22,6 +27,8 @@ export interface PodProbeSettings extends ProbePodSettings {
   /** Per pod, from create to report. */
   timeoutMs: number;
   pollMs?: number;
+  /** Also run the privileged node probe on the client's node (conntrack, kernel log). */
+  nodeProbe?: boolean;
 }
 
 export interface PodProbeRun {
@@ -29,6 +36,8 @@ export interface PodProbeRun {
   corednsSideProbes: Gathered<ProbeEvidence>;
   podResolvConf?: Gathered<ObservedResolvConf>;
   nodeResolvConf?: Gathered<ResolvConf>;
+  /** From the node probe, when it ran. */
+  nodeFacts?: Gathered<NodeFacts>;
   /** Series not run, and pods that could not be deleted (with how to collect them). */
   notes: string[];
 }
@@ -46,7 +55,7 @@ export async function probeWithPods(
   const client = seenValue(e.clientPod);
   const clientNode = client?.spec.nodeName ?? e.target.node;
   const corednsNode = pickCorednsNode(e);
-  const run = (side: 'client' | 'coredns', node: string, spec: ProbeSpec) =>
+  const run = (side: 'client' | 'coredns' | 'node', node: string, spec: ProbeSpec) =>
     runProbePod(
       api,
       settings.namespace,
@@ -61,7 +70,7 @@ export async function probeWithPods(
       },
     );
   const base = { version: PROBE_SPEC_VERSION, count, timeoutMs } as const;
-  const [clientOutcome, corednsOutcome] = await Promise.all([
+  const [clientOutcome, corednsOutcome, nodeOutcome] = await Promise.all([
     clientNode
       ? run('client', clientNode, { ...base, series: plan.client, ...tracesFor(e, plan, settings) })
       : undefined,
@@ -73,6 +82,9 @@ export async function probeWithPods(
             ? { resolvConfServers: { hop: 'upstream', side: 'coredns', names: plan.upstreamNames } }
             : {}),
         })
+      : undefined,
+    settings.nodeProbe && clientNode
+      ? run('node', clientNode, { ...base, series: [], nodeFacts: true })
       : undefined,
   ]);
   const notes = [...plan.skipped];
@@ -87,7 +99,20 @@ export async function probeWithPods(
   };
   if (client && clientOutcome) out.podResolvConf = observedResolvConf(clientOutcome, client, e, settings);
   if (corednsOutcome) out.nodeResolvConf = nodeResolvConf(corednsOutcome);
+  if (nodeOutcome && clientNode) out.nodeFacts = nodeFacts(nodeOutcome, clientNode, notes);
   return out;
+}
+
+function nodeFacts(o: ProbePodOutcome, node: string, notes: string[]): Gathered<NodeFacts> {
+  if (o.cleanup) notes.push(o.cleanup);
+  if (!o.ok) return o.rule ? unseen(o.reason, o.rule) : unseen(o.reason);
+  const reading = o.report.node;
+  if (!reading) return unseen('the node probe printed no node facts');
+  notes.push(...reading.problems.map((p) => `node probe on ${node}: ${p}`));
+  const facts: NodeFacts = { node, source: 'node-probe', kernelLog: reading.kernelLog };
+  if (reading.conntrackEntries !== undefined) facts.conntrackEntries = reading.conntrackEntries;
+  if (reading.conntrackMax !== undefined) facts.conntrackMax = reading.conntrackMax;
+  return seen(facts);
 }
 
 function toEvidence(o: ProbePodOutcome, notes: string[]): Gathered<ProbeEvidence> {

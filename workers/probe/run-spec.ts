@@ -6,6 +6,7 @@
 import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
 import type { ResolvConf } from '../../playbooks/parsers/resolv-conf-types.js';
 import type { Dialer } from './dialer.js';
+import type { NodeReading } from './node-reading.js';
 import { type PlannedSeries, runPlannedSeries } from './run-series.js';
 import { PROBE_SPEC_VERSION, type ProbeReport, type ProbeSpec } from './spec.js';
 import { traceLookups } from './traces.js';
@@ -15,6 +16,8 @@ export interface ProbeEnvironment {
   dialer: Dialer;
   /** The pod's /etc/resolv.conf text, or why it could not be read. */
   resolvConf: string | { error: string };
+  /** How this place reads its node's facts (the real probe: /proc and /dev/kmsg). */
+  readNodeFacts?: () => NodeReading | Promise<NodeReading>;
   signal?: AbortSignal;
 }
 
@@ -45,6 +48,11 @@ export async function runProbeSpec(spec: ProbeSpec, env: ProbeEnvironment): Prom
     skipped: [...skipped, ...run.skipped, ...traces.skipped],
     ms: Math.round(performance.now() - t0),
   };
+  if (spec.nodeFacts) {
+    report.node = env.readNodeFacts
+      ? await env.readNodeFacts()
+      : { kernelLog: [], problems: ['this probe cannot read node facts'] };
+  }
   if (text !== undefined) report.resolvConf = text;
   else if (typeof env.resolvConf !== 'string') report.resolvConfError = env.resolvConf.error;
   return report;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ProbeResult, ResolverTrace } from '../../playbooks/model/evidence.js';
+import type { NodeReading } from './node-reading.js';
 import type { PlannedSeries } from './run-series.js';
 import {
   MAX_COUNT,
@@ -73,6 +74,8 @@ const specSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** Read the node's conntrack table and kernel log (only a privileged hostNetwork node probe can). */
+  nodeFacts: z.literal(true).optional(),
   /** glibc's and musl's walk of these names through the pod's resolv.conf, each query really sent. */
   traces: z
     .strictObject({
@@ -95,6 +98,8 @@ export interface ProbeReport {
   traces: ResolverTrace[];
   /** Series not run, with why. */
   skipped: string[];
+  /** The node's facts, when the spec asked for them. */
+  node?: NodeReading;
   ms: number;
 }
 
@@ -158,6 +163,14 @@ const reportSchema = z.strictObject({
   results: z.array(resultSchema).max(MAX_SERIES * 2),
   traces: z.array(traceSchema).max(MAX_NAMES * 2),
   skipped: z.array(z.string().max(1000)).max(MAX_SERIES * 2),
+  node: z
+    .strictObject({
+      conntrackEntries: z.number().min(0).optional(),
+      conntrackMax: z.number().min(0).optional(),
+      kernelLog: z.array(z.string().max(1000)).max(200),
+      problems: z.array(z.string().max(1000)).max(20),
+    })
+    .optional(),
   ms: z.number().min(0),
 });
 
