@@ -9,6 +9,7 @@ import { directDialer } from '../../workers/probe/dialer.js';
 import { readNodeFacts } from '../../workers/probe/node-reading.js';
 import { runProbeSpec } from '../../workers/probe/run-spec.js';
 import { formatReport, parseProbeSpec } from '../../workers/probe/spec.js';
+import { parseServer } from '../../workers/probe/validate.js';
 import type { Command } from '../grammar.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 
@@ -22,7 +23,14 @@ export async function probe(command: ProbeCommand, io: Io): Promise<number> {
   const resolvConf = await readFile(RESOLV_CONF_PATH, 'utf8').catch((err: NodeJS.ErrnoException) => ({
     error: `cannot read ${RESOLV_CONF_PATH}: ${err.code ?? err.message}`,
   }));
-  const report = await runProbeSpec(spec, { dialer: directDialer, resolvConf, readNodeFacts });
+  const api = io.config.kubernetesService ? parseServer(io.config.kubernetesService) : undefined;
+  const apiServer = typeof api === 'object' ? api : undefined;
+  const report = await runProbeSpec(spec, {
+    dialer: directDialer,
+    resolvConf,
+    readNodeFacts,
+    ...(apiServer ? { apiServer } : {}),
+  });
   io.stdout.write(`${formatReport(report)}\n`);
   return EXIT.ok;
 }

@@ -14,7 +14,7 @@ import { seenValue } from '../model/gathered.js';
 import type { Pod } from '../model/k8s.js';
 import { corednsContainerName, dnsNamespace } from './support/names.js';
 import { safeName } from './support/shell.js';
-import { clip } from './support/text.js';
+import { clip, quote } from './support/text.js';
 import { isRecent, timeMs } from './support/time.js';
 import { finding, isPodReady } from './support.js';
 import { eventCountText, eventExcerpt, events, podForEvent, probeSymptoms } from './support-coredns.js';
@@ -96,6 +96,17 @@ function apiAddress(ev: LogEvent): { host: string; port: string } | undefined {
   return undefined;
 }
 
+/** The CoreDNS-side probe pod's TCP connects to the API server, when they failed: reproduced now. */
+function reproduced(e: Evidence): Excerpt[] {
+  const probe = (seenValue(e.corednsSideProbes)?.results ?? []).find(
+    (r) => r.hop === 'apiserver' && r.answered < r.attempts,
+  );
+  if (!probe) return [];
+  const node = seenValue(e.corednsSideProbes)?.node;
+  const text = `${probe.answered}/${probe.attempts} TCP connects to ${probe.server} succeeded${probe.sample ? `; ${probe.sample}` : ''}`;
+  return [quote(`probe from CoreDNS node${node ? ` ${node}` : ''}`, text)];
+}
+
 function run(e: Evidence): Finding[] {
   const logs = seenValue(e.corednsLogs);
   const evs = events(logs, 'api-unreachable');
@@ -129,7 +140,7 @@ function run(e: Evidence): Finding[] {
           : failing
             ? 'DNS failed in the same minutes, so this outage is a likely cause.'
             : 'Whether DNS failed in those minutes is unknown: if it answered fine, this is not the root cause.'),
-      evidence: [eventExcerpt(ev), ...during.proof],
+      evidence: [eventExcerpt(ev), ...during.proof, ...reproduced(e)],
       remedies: [
         {
           summary: `Check the API server's health and the path from the CoreDNS pod to it (network policy, security groups, kube-proxy on that node).`,

@@ -38,6 +38,11 @@ const GUIDE: Partial<Record<Hop, { issue: string; cause: string; action: string 
     cause: 'Node overload or UDP port 53 blocked by security group rules',
     action: SG_ACTION,
   },
+  apiserver: {
+    issue: 'CoreDNS cannot connect to the Kubernetes API server',
+    cause: 'API server errors, node overload, or kube-proxy issues',
+    action: 'Submit a ticket',
+  },
   upstream: {
     issue: 'CoreDNS cannot connect to upstream DNS servers',
     cause: 'Node overload, wrong CoreDNS config, or Express Connect routing issues',

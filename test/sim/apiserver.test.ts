@@ -153,6 +153,7 @@ function scenario(overrides: Partial<Scenario> = {}): Scenario {
     faults: { latencyMs: 0, rules: [] },
     kubelet: { nodes: {} },
     probePods: {},
+    network: { refused: [] },
     ...overrides,
   };
 }

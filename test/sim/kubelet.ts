@@ -14,11 +14,13 @@ import { mapDialer } from '../../workers/probe/dialer.js';
 import { kmsgMessage, type NodeReading } from '../../workers/probe/node-reading.js';
 import { runProbeSpec } from '../../workers/probe/run-spec.js';
 import { formatReport, parseProbeSpec } from '../../workers/probe/spec.js';
+import { parseServer, type ServerAddress } from '../../workers/probe/validate.js';
 import { rfc3339Nano } from './apiserver/logs.js';
 import type { Registry, ResourceType } from './apiserver/registry.js';
 import { failure, type Status } from './apiserver/status.js';
 import { keyOf, type Obj, type Store } from './apiserver/store.js';
 import type { AddressMap } from './dns/index.js';
+import { kubernetesServiceAddress } from './scenario/api-server.js';
 import type { Scenario } from './scenario/types.js';
 
 /** The label dnsmedic puts on its probe pods (workers/probe-pod/manifest.ts). */
@@ -94,10 +96,12 @@ export class SimKubelet {
     } else {
       const resolvConf = this.resolvConfFor(pod);
       const readNodeFacts = () => this.nodeReading(pod);
+      const apiServer = this.apiServer();
       const report = await runProbeSpec(spec, {
         dialer: mapDialer(this.addressMap),
         resolvConf,
         readNodeFacts,
+        ...(apiServer ? { apiServer } : {}),
         signal,
       });
       line = formatReport(report);
@@ -163,6 +167,13 @@ export class SimKubelet {
     } catch {
       return {};
     }
+  }
+
+  /** What the kubelet puts in KUBERNETES_SERVICE_HOST and _PORT. */
+  private apiServer(): ServerAddress | undefined {
+    const address = kubernetesServiceAddress(this.scenario);
+    const parsed = address ? parseServer(address) : undefined;
+    return typeof parsed === 'object' ? parsed : undefined;
   }
 
   /** Without a kubelet config: the kube-dns Service's address, as every installer sets clusterDNS. */

@@ -34,6 +34,7 @@ function scenario(): Scenario {
     faults: { latencyMs: 0, rules: [] },
     kubelet: { nodes: {} },
     probePods: {},
+    network: { refused: [] },
   };
 }
 

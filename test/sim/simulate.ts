@@ -3,11 +3,13 @@
  * scenario's DNS servers, all on loopback, plus a kubeconfig file any client can use.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SimApiServer, startApiServer } from './apiserver/index.js';
 import { type AddressMap, startDnsServers } from './dns/index.js';
 import { type SimPrometheus, startPrometheus } from './prometheus.js';
+import { kubernetesServiceAddress } from './scenario/api-server.js';
 import type { Scenario } from './scenario/types.js';
 
 export interface Simulation {
@@ -25,6 +27,7 @@ export async function startSimulation(scenario: Scenario, kubeconfigPath?: strin
   // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
   const api = await startApiServer(scenario, { addressMap: dns.map });
   const prometheus = await startPrometheus(scenario);
+  await mapApiServer(scenario, dns.map, api.url);
   const dir = kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'dnsmedic-sim-'));
   const path = kubeconfigPath ?? join(dir ?? '.', 'kubeconfig');
   writeFileSync(path, api.kubeconfig, { mode: 0o600 });
@@ -39,4 +42,27 @@ export async function startSimulation(scenario: Scenario, kubeconfigPath?: strin
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The `kubernetes` Service (how pods, CoreDNS included, reach the API server) maps to the API
+ * stand-in; listed in `network.refused`, to a loopback port nothing listens on.
+ */
+async function mapApiServer(scenario: Scenario, map: AddressMap, apiUrl: string): Promise<void> {
+  const address = kubernetesServiceAddress(scenario);
+  if (!address) return;
+  const port = scenario.network.refused.includes(address) ? await closedPort() : Number(new URL(apiUrl).port);
+  map.set(address, { host: '127.0.0.1', port, tcpPort: port });
+}
+
+/** A loopback port that was free a moment ago: connections to it are refused. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -57,6 +57,12 @@ describe('diagnoseCluster probes', () => {
       : undefined;
     expect(cart?.result).toBe('answer');
     expect(report.connectivity.map((r) => r.result)).not.toContain('fails');
+    // The guide's `telnet <apiserver_clusterip>` from CoreDNS's side.
+    expect(report.connectivity.find((r) => r.hop === 'apiserver')).toMatchObject({
+      server: '10.96.0.1:443',
+      result: 'ok',
+      from: 'CoreDNS node kube-node-2',
+    });
     expect(report.connectivity.length).toBeGreaterThan(3);
   });
 

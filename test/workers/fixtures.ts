@@ -199,5 +199,6 @@ export function healthyScenario(faults: ApiFault[] = [], latencyMs = 0): Scenari
     faults: { latencyMs, rules: faults },
     kubelet: { nodes: {} },
     probePods: {},
+    network: { refused: [] },
   };
 }

@@ -78,6 +78,7 @@ export async function probeWithPods(
       ? run('coredns', corednsNode, {
           ...base,
           series: plan.coredns,
+          apiServer: true,
           ...(forwardsToResolvConf(e) && plan.upstreamNames.length > 0
             ? { resolvConfServers: { hop: 'upstream', side: 'coredns', names: plan.upstreamNames } }
             : {}),

@@ -3,19 +3,23 @@
  * for a simulated one): run the spec's series, probe the pod's own nameservers when asked, walk
  * the asked names as glibc and musl would, and report it all with the resolv.conf it saw.
  */
+import type { ProbeResult } from '../../playbooks/model/evidence.js';
 import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
 import type { ResolvConf } from '../../playbooks/parsers/resolv-conf-types.js';
 import type { Dialer } from './dialer.js';
 import type { NodeReading } from './node-reading.js';
-import { type PlannedSeries, runPlannedSeries } from './run-series.js';
+import { message, type PlannedSeries, runPlannedSeries } from './run-series.js';
 import { PROBE_SPEC_VERSION, type ProbeReport, type ProbeSpec } from './spec.js';
+import { connectSeries } from './tcp-connect.js';
 import { traceLookups } from './traces.js';
-import { parseServer } from './validate.js';
+import { parseServer, type ServerAddress } from './validate.js';
 
 export interface ProbeEnvironment {
   dialer: Dialer;
   /** The pod's /etc/resolv.conf text, or why it could not be read. */
   resolvConf: string | { error: string };
+  /** The API server's address as pods get it (KUBERNETES_SERVICE_HOST and _PORT). */
+  apiServer?: ServerAddress;
   /** How this place reads its node's facts (the real probe: /proc and /dev/kmsg). */
   readNodeFacts?: () => NodeReading | Promise<NodeReading>;
   signal?: AbortSignal;
@@ -37,13 +41,14 @@ export async function runProbeSpec(spec: ProbeSpec, env: ProbeEnvironment): Prom
           env.signal,
         )
       : Promise.resolve({ traces: [], skipped: [] });
-  const [run, traces] = await Promise.all([
+  const [run, traces, apiServer] = await Promise.all([
     runPlannedSeries(env.dialer, series, spec.count, undefined, env.signal),
     traced,
+    spec.apiServer ? connectApiServer(spec, env, skipped) : undefined,
   ]);
   const report: ProbeReport = {
     version: PROBE_SPEC_VERSION,
-    results: run.results.filter((r) => r !== undefined),
+    results: [...run.results.filter((r) => r !== undefined), ...(apiServer ? [apiServer] : [])],
     traces: traces.traces,
     skipped: [...skipped, ...run.skipped, ...traces.skipped],
     ms: Math.round(performance.now() - t0),
@@ -56,6 +61,24 @@ export async function runProbeSpec(spec: ProbeSpec, env: ProbeEnvironment): Prom
   if (text !== undefined) report.resolvConf = text;
   else if (typeof env.resolvConf !== 'string') report.resolvConfError = env.resolvConf.error;
   return report;
+}
+
+async function connectApiServer(
+  spec: ProbeSpec,
+  env: ProbeEnvironment,
+  skipped: string[],
+): Promise<ProbeResult | undefined> {
+  if (!env.apiServer) {
+    skipped.push('API server: this pod was given no KUBERNETES_SERVICE_HOST');
+    return undefined;
+  }
+  try {
+    const target = { ...env.apiServer, hop: 'apiserver' as const, side: 'coredns' as const };
+    return await connectSeries(env.dialer, target, spec.count, spec.timeoutMs, env.signal);
+  } catch (err) {
+    skipped.push(`API server ${env.apiServer.host}:${env.apiServer.port}: ${message(err)}`);
+    return undefined;
+  }
 }
 
 /** The pod's own nameservers as targets (how the CoreDNS side learns the node's upstreams). */

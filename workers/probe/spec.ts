@@ -74,6 +74,8 @@ const specSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** TCP connects to the API server as pods reach it (the `kubernetes` Service this pod is told of). */
+  apiServer: z.literal(true).optional(),
   /** Read the node's conntrack table and kernel log (only a privileged hostNetwork node probe can). */
   nodeFacts: z.literal(true).optional(),
   /** glibc's and musl's walk of these names through the pod's resolv.conf, each query really sent. */

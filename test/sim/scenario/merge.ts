@@ -64,6 +64,7 @@ const EMPTY: Scenario = {
   faults: { latencyMs: 0, rules: [] },
   kubelet: { nodes: {} },
   probePods: {},
+  network: { refused: [] },
 };
 
 export function mergeScenario(
@@ -146,6 +147,7 @@ export function mergeScenario(
     },
     // `probePods: null` restores the default (probe pods succeed).
     probePods: spec.probePods === null ? {} : { ...from.probePods, ...spec.probePods },
+    network: { refused: spec.network?.refused ?? [...from.network.refused] },
   };
   if (!base) {
     // What a base would otherwise supply.

@@ -222,6 +222,7 @@ export const TOP_KEYS = [
   'faults',
   'kubelet',
   'probePods',
+  'network',
 ] as const;
 
 /** A scenario file as written; required fields that a base may supply are checked after the merge. */
@@ -298,6 +299,13 @@ export const fileSchema = z
               })
               .nullable(),
           )
+          .optional(),
+      })
+      .optional(),
+    network: z
+      .strictObject({
+        refused: z
+          .array(z.string().refine((k) => !!parseAddress(k), 'an ip:port address (e.g. 10.96.0.1:443)'))
           .optional(),
       })
       .optional(),

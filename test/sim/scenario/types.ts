@@ -110,4 +110,6 @@ export interface Scenario {
   faults: { latencyMs: number; rules: ApiFault[] };
   kubelet: KubeletSpec;
   probePods: ProbePodsSpec;
+  /** Cluster addresses (`ip:port`, not DNS servers) whose TCP connections from pods are refused. */
+  network: { refused: string[] };
 }
