@@ -10,7 +10,7 @@ import type { Evidence, ProbeResult } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { hostOf } from './support/ip.js';
-import { clientNodeName } from './support/names.js';
+import { clientNodeName, probeOrigin } from './support/names.js';
 import { unanswered } from './support/probes.js';
 import { onNode } from './support/shell.js';
 import { quote } from './support/text.js';
@@ -64,6 +64,8 @@ function run(e: Evidence): Finding[] {
 
   const pod = seenValue(e.clientPod);
   const ref = clientRef(e);
+  // Worker-local probes saw the race on the worker's path, not necessarily on the client's.
+  const local = seenValue(e.clientProbes)?.where === 'worker-local';
   const evidence: Excerpt[] = [];
   if (race) {
     evidence.push(quote(probeSource(race.pair), describeProbe(race.pair)));
@@ -95,10 +97,10 @@ function run(e: Evidence): Finding[] {
     finding('client.glibc-aaaa-race', {
       severity: race ? 'critical' : 'warning',
       title: race
-        ? `A/AAAA sent from one socket lose replies towards ${race.pair.server} (conntrack race) for ${ref}`
+        ? `A/AAAA sent from one socket lose replies towards ${race.pair.server} (conntrack race) ${local ? `from ${probeOrigin(e)}` : `for ${ref}`}`
         : `glibc ${libc?.version ?? ''} on ${arch} in ${ref} is exposed to glibc bug 26600`,
       detail: race
-        ? `Queries for A and AAAA sent together from one socket lost ${race.pair.timeouts || race.pair.attempts - race.pair.answered} of ${race.pair.attempts} replies, while separate-socket queries to the same server were all answered. ` +
+        ? `Queries for A and AAAA sent together from one socket (from ${probeOrigin(e)}) lost ${race.pair.timeouts || race.pair.attempts - race.pair.answered} of ${race.pair.attempts} replies, while separate-socket queries to the same server were all answered. ` +
           'That is the conntrack insert race on the DNAT path: the client waits its full timeout for the lost reply, so lookups stall intermittently.'
         : `On ARM, glibc before 2.33 mishandles query ids for parallel A/AAAA queries (bug 26600), and the reported failures are intermittent. ` +
           'No same-socket probe confirmed it, so treat this as a likely, not proven, cause.',

@@ -41,6 +41,19 @@ function withOptions(options: Record<string, number | true>): ObservedResolvConf
 }
 
 describe('client.glibc-aaaa-race', () => {
+  it("seen from the worker, it is worded as the worker's path, not the client's", () => {
+    const e = {
+      ...evidence([SEPARATE, LOSSY_PAIR]),
+      clientProbes: seen({ where: 'worker-local' as const, results: [SEPARATE, LOSSY_PAIR] }),
+    };
+    const [f] = check.run(e);
+    expect(f?.title).toContain("from dnsmedic's worker (not the client's node)");
+    expect(f?.title).not.toContain('shop/web-7d9f');
+    expect(f?.detail).toContain("from dnsmedic's worker (not the client's node)");
+    const [fromPod] = check.run(evidence([SEPARATE, LOSSY_PAIR]));
+    expect(fromPod?.title).toContain('for shop/web-7d9f');
+  });
+
   it('is critical when same-socket A/AAAA lose replies and separate sockets do not', () => {
     const [f, ...rest] = check.run(evidence([SEPARATE, LOSSY_PAIR]));
 
