@@ -23,7 +23,7 @@ export interface Simulation {
 }
 
 export async function startSimulation(scenario: Scenario, kubeconfigPath?: string): Promise<Simulation> {
-  const dns = await startDnsServers(scenario.dns);
+  const dns = await startDnsServers(withDownPodsSilent(scenario));
   // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
   const api = await startApiServer(scenario, { addressMap: dns.map });
   const prometheus = await startPrometheus(scenario);
@@ -42,6 +42,29 @@ export async function startSimulation(scenario: Scenario, kubeconfigPath?: strin
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A DNS server at the IP of a pod whose containers are not running (crash-looping, waiting,
+ * terminated) answers nothing, whatever the scenario's entry for that address says.
+ */
+function withDownPodsSilent(scenario: Scenario): Scenario['dns'] {
+  const down = new Set<string>();
+  for (const o of scenario.objects) {
+    if (o.kind !== 'Pod') continue;
+    const status = o.status as
+      | { podIP?: string; containerStatuses?: { state?: { running?: unknown } }[] }
+      | undefined;
+    const containers = status?.containerStatuses ?? [];
+    if (status?.podIP && containers.length > 0 && containers.every((c) => !c.state?.running))
+      down.add(status.podIP);
+  }
+  return Object.fromEntries(
+    Object.entries(scenario.dns).map(([address, behaviour]) => {
+      const host = address.replace(/^\[(.*)\]:\d+$/, '$1').replace(/^([^:]+):\d+$/, '$1');
+      return [address, down.has(host) ? { ...behaviour, silent: 'both' as const } : behaviour];
+    }),
+  );
 }
 
 /**
