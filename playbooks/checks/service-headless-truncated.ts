@@ -13,7 +13,8 @@ import { clientNamespace, normName, workloadOf } from './support/names.js';
 import { unanswered } from './support/probes.js';
 import { shq } from './support/shell.js';
 import { clip } from './support/text.js';
-import { compareVersions, finding, podRef } from './support.js';
+import { finding, podRef } from './support.js';
+import { muslHasTcpFallback } from './support-pod.js';
 import { describeProbe, isHeadless, svcRef } from './support-service.js';
 
 const MUSL_TCP_FALLBACK = '1.2.4';
@@ -32,7 +33,8 @@ function blocker(libc: ClientLibc | undefined, tcp: ProbeResult | undefined): Bl
     return { cause: 'tcp-blocked', why, weight: tcp.answered === 0 ? 0.9 : 0.5 };
   }
   if (libc?.libc !== 'musl') return undefined;
-  if (libc.version && compareVersions(libc.version, MUSL_TCP_FALLBACK) >= 0) return undefined;
+  // The version, else the Alpine release in the image tag (alpine3.18+ ships musl 1.2.4).
+  if (muslHasTcpFallback(libc) === true) return undefined;
   const which = `musl ${libc.version ?? 'of unknown version'}${libc.inferred ? ' (inferred from the image)' : ''}`;
   const sure = libc.version !== undefined && !libc.inferred;
   return {

@@ -68,12 +68,15 @@ describe('service.headless-truncated', () => {
     expect(f?.remedies[0]?.summary).toContain('Allow TCP port 53');
   });
 
-  it('warns when musl is only inferred from the image', () => {
-    const [f] = check.run(evidence({ libc: 'musl', inferred: true, image: 'alpine' }, [udp, tcpOk]));
+  it.each(['alpine', 'ghcr.io/acme/web:1.4.0-alpine3.17'])(
+    'warns when musl is only inferred from the image %s',
+    (image) => {
+      const [f] = check.run(evidence({ libc: 'musl', inferred: true, image }, [udp, tcpOk]));
 
-    expect(f?.severity).toBe('warning');
-    expect(f?.weight).toBe(0.5);
-  });
+      expect(f?.severity).toBe('warning');
+      expect(f?.weight).toBe(0.5);
+    },
+  );
 
   it('says nothing on a healthy cluster', () => {
     expect(check.run(healthyEvidence())).toEqual([]);
@@ -93,6 +96,12 @@ describe('service.headless-truncated', () => {
     ['glibc retried over TCP successfully', GLIBC, [udp, tcpOk], undefined],
     ['a Go client with TCP open', { libc: 'go', inferred: true } as ClientLibc, [udp, tcpOk], undefined],
     ['musl 1.2.4 has the TCP fallback', { ...MUSL_OLD, version: '1.2.4' }, [udp, tcpOk], undefined],
+    [
+      'the image is Alpine 3.19 (musl 1.2.4, with the TCP fallback)',
+      { libc: 'musl', inferred: true, image: 'ghcr.io/acme/web:1.4.0-alpine3.19' },
+      [udp, tcpOk],
+      undefined,
+    ],
     [
       "the client's own resolver got the A answer over lossy TCP",
       GLIBC,
