@@ -30,13 +30,19 @@ function reasons(e: Evidence, libc: ClientLibc): Reason[] {
   const traces = probes?.traces ?? [];
   const results = probes?.results ?? [];
   const out: Reason[] = [];
-  // A musl trace that fails where glibc's trace of the same name answers: reproduced.
+  // A musl trace that fails where glibc's trace of the same name answers: reproduced. glibc's
+  // must have answered the query type musl lost (A unless told): a glibc lookup "answers" on an
+  // AAAA NODATA alone while its A timed out like musl's (TCP blocked for both), which is not musl.
   const lost = traces.find(
     (t) =>
       t.libc === 'musl' &&
       t.result !== 'answer' &&
       traces.some(
-        (g) => g.libc === 'glibc' && g.result === 'answer' && normName(g.name) === normName(t.name),
+        (g) =>
+          g.libc === 'glibc' &&
+          g.result === 'answer' &&
+          normName(g.name) === normName(t.name) &&
+          g.queries.some((q) => q.qtype === (t.firstFailure?.qtype ?? 'A') && q.outcome === 'answer'),
       ),
   );
   if (lost) {

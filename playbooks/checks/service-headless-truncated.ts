@@ -5,7 +5,7 @@
  * themselves, so TC alone is not a failure. Guide: FAQ "headless Service domain names cannot be resolved".
  */
 import type { Check } from '../model/check.js';
-import type { ClientLibc, Evidence, ProbeResult } from '../model/evidence.js';
+import type { ClientLibc, Evidence, ProbeResult, ResolverTrace } from '../model/evidence.js';
 import type { Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { splitServer } from './support/ip.js';
@@ -13,7 +13,8 @@ import { clientNamespace, normName, workloadOf } from './support/names.js';
 import { unanswered } from './support/probes.js';
 import { shq } from './support/shell.js';
 import { clip } from './support/text.js';
-import { compareVersions, finding, podRef } from './support.js';
+import { finding, podRef } from './support.js';
+import { muslHasTcpFallback } from './support-pod.js';
 import { describeProbe, isHeadless, svcRef } from './support-service.js';
 
 const MUSL_TCP_FALLBACK = '1.2.4';
@@ -32,7 +33,8 @@ function blocker(libc: ClientLibc | undefined, tcp: ProbeResult | undefined): Bl
     return { cause: 'tcp-blocked', why, weight: tcp.answered === 0 ? 0.9 : 0.5 };
   }
   if (libc?.libc !== 'musl') return undefined;
-  if (libc.version && compareVersions(libc.version, MUSL_TCP_FALLBACK) >= 0) return undefined;
+  // The version, else the Alpine release in the image tag (alpine3.18+ ships musl 1.2.4).
+  if (muslHasTcpFallback(libc) === true) return undefined;
   const which = `musl ${libc.version ?? 'of unknown version'}${libc.inferred ? ' (inferred from the image)' : ''}`;
   const sure = libc.version !== undefined && !libc.inferred;
   return {
@@ -100,21 +102,41 @@ function truncated(e: Evidence, udp: ProbeResult, tcp: ProbeResult | undefined, 
   });
 }
 
+/**
+ * Whether the client's resolver, as traced, got the truncated query answered after all (its
+ * TCP retry reached another server, or TCP loses only some packets). Only the trace of the
+ * client's libc counts, and only its query for this name and type: a trace whose lookup ends
+ * in "answer" may owe it to the other family (AAAA NOERROR without records) while the
+ * truncated A query timed out. Traces retry truncated answers over TCP as glibc does, so they
+ * say nothing for a musl without that fallback: callers ask only when TCP itself is the blocker.
+ */
+function tracedAnswer(traces: ResolverTrace[], libc: ClientLibc | undefined, udp: ProbeResult): boolean {
+  const own = libc?.libc === 'glibc' || libc?.libc === 'musl' ? libc.libc : undefined;
+  const name = normName(udp.name);
+  return traces
+    .filter((t) => own === undefined || t.libc === own)
+    .some((t) =>
+      t.queries.some((q) => normName(q.name) === name && q.qtype === udp.qtype && q.outcome === 'answer'),
+    );
+}
+
 function run(e: Evidence): Finding[] {
   const probes = seenValue(e.clientProbes);
   const results = probes?.results ?? [];
+  const libc = seenValue(e.clientLibc);
   const done = new Set<string>();
   return results
     .filter((p) => p.transport === 'udp' && p.truncated > 0)
     .flatMap((udp) => {
       const name = normName(udp.name);
-      // The client's own resolver got an answer (it retried over TCP): not a failure.
-      if (done.has(name) || probes?.traces?.some((t) => normName(t.name) === name && t.result === 'answer'))
-        return [];
+      if (done.has(name)) return [];
       done.add(name);
       const tcp = tcpProbe(results, udp);
-      const why = blocker(seenValue(e.clientLibc), tcp);
-      return why ? [truncated(e, udp, tcp, why)] : [];
+      const why = blocker(libc, tcp);
+      if (!why) return [];
+      // The client's own resolver got this answer over TCP after all: not a failure.
+      if (why.cause === 'tcp-blocked' && tracedAnswer(probes?.traces ?? [], libc, udp)) return [];
+      return [truncated(e, udp, tcp, why)];
     })
     .slice(0, 3);
 }

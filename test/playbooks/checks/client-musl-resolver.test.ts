@@ -37,10 +37,12 @@ const TRUNCATED = probe({
 
 function trace(libc: 'glibc' | 'musl', result: ResolverTrace['result']): ResolverTrace {
   const q = { name: 'kafka.shop.svc', qtype: 'A', server: '10.96.0.10:53', outcome: 'NXDOMAIN' };
+  // An answered lookup ends with the search candidate that answered.
+  const found = { ...q, name: 'kafka.shop.svc.cluster.local', outcome: 'answer' };
   return {
     libc,
     name: 'kafka.shop.svc',
-    queries: [q],
+    queries: result === 'answer' ? [q, found] : [q],
     result,
     ...(result === 'answer' ? {} : { firstFailure: q }),
   };
@@ -79,6 +81,27 @@ describe('client.musl-resolver', () => {
       source: 'musl resolver trace',
       text: 'A kafka.shop.svc @10.96.0.10:53: NXDOMAIN',
     });
+  });
+
+  it("does not blame musl when glibc's lookup answered only through AAAA and its A query was lost too", () => {
+    const a = { name: 'kafka.shop.svc.cluster.local', qtype: 'A', server: '10.96.0.10', outcome: 'timeout' };
+    const aaaa = { ...a, qtype: 'AAAA', outcome: 'answer' };
+    const musl: ResolverTrace = {
+      libc: 'musl',
+      name: a.name,
+      queries: [a, aaaa],
+      firstFailure: a,
+      result: 'failure',
+    };
+    const glibc: ResolverTrace = {
+      libc: 'glibc',
+      name: a.name,
+      queries: [a, aaaa],
+      firstFailure: a,
+      result: 'answer',
+    };
+
+    expect(check.run(evidence(MUSL_OLD, [], [musl, glibc]))).toEqual([]);
   });
 
   it('fires when musl races the cluster DNS against a resolver that answers NXDOMAIN for cluster names', () => {

@@ -68,29 +68,82 @@ describe('service.headless-truncated', () => {
     expect(f?.remedies[0]?.summary).toContain('Allow TCP port 53');
   });
 
-  it('warns when musl is only inferred from the image', () => {
-    const [f] = check.run(evidence({ libc: 'musl', inferred: true, image: 'alpine' }, [udp, tcpOk]));
+  it.each(['alpine', 'ghcr.io/acme/web:1.4.0-alpine3.17'])(
+    'warns when musl is only inferred from the image %s',
+    (image) => {
+      const [f] = check.run(evidence({ libc: 'musl', inferred: true, image }, [udp, tcpOk]));
 
-    expect(f?.severity).toBe('warning');
-    expect(f?.weight).toBe(0.5);
-  });
+      expect(f?.severity).toBe('warning');
+      expect(f?.weight).toBe(0.5);
+    },
+  );
 
   it('says nothing on a healthy cluster', () => {
     expect(check.run(healthyEvidence())).toEqual([]);
   });
 
-  const answered: ResolverTrace = { libc: 'glibc', name: NAME, queries: [], result: 'answer' };
+  const trace = (libc: 'glibc' | 'musl', a: string, aaaa = 'answer'): ResolverTrace => ({
+    libc,
+    name: NAME,
+    queries: [
+      { name: NAME, qtype: 'A', server: '10.96.0.10', outcome: a },
+      { name: NAME, qtype: 'AAAA', server: '10.96.0.10', outcome: aaaa },
+    ],
+    result: a === 'answer' || aaaa === 'answer' ? 'answer' : 'failure',
+  });
+  const tcpLossy = { ...tcpOk, answered: 15, rcodes: { NOERROR: 15 }, timeouts: 5 };
   it.each([
     ['glibc retried over TCP successfully', GLIBC, [udp, tcpOk], undefined],
     ['a Go client with TCP open', { libc: 'go', inferred: true } as ClientLibc, [udp, tcpOk], undefined],
     ['musl 1.2.4 has the TCP fallback', { ...MUSL_OLD, version: '1.2.4' }, [udp, tcpOk], undefined],
-    ["the client's own resolver got an answer", MUSL_OLD, [udp, tcpOk], [answered]],
+    [
+      'the image is Alpine 3.19 (musl 1.2.4, with the TCP fallback)',
+      { libc: 'musl', inferred: true, image: 'ghcr.io/acme/web:1.4.0-alpine3.19' },
+      [udp, tcpOk],
+      undefined,
+    ],
+    [
+      "the client's own resolver got the A answer over lossy TCP",
+      GLIBC,
+      [udp, tcpLossy],
+      [trace('glibc', 'answer')],
+    ],
     ['nothing was truncated', MUSL_OLD, [{ ...udp, truncated: 0 }, tcpOk], undefined],
     ['the libc is unknown and TCP works', undefined, [udp, tcpOk], undefined],
   ] as [string, ClientLibc | undefined, ProbeResult[], ResolverTrace[] | undefined][])(
     'does not fire when %s',
     (_, libc, results, traces) => {
       expect(check.run(evidence(libc, results, traces))).toEqual([]);
+    },
+  );
+
+  // Traces retry a truncated answer over TCP whatever the libc, and a lookup "answers" when
+  // either family does: neither clears a client whose truncated A query is lost.
+  it.each([
+    [
+      'musl 1.2.3, whose traces retried over TCP as musl 1.2.3 cannot',
+      MUSL_OLD,
+      [udp, tcpOk],
+      [trace('musl', 'answer'), trace('glibc', 'answer')],
+    ],
+    [
+      'glibc with TCP dead, whose lookup answered only through AAAA',
+      GLIBC,
+      [udp, tcpDead],
+      [trace('glibc', 'timeout')],
+    ],
+    [
+      'glibc with lossy TCP, where only the musl trace got the A answer',
+      GLIBC,
+      [udp, tcpLossy],
+      [trace('musl', 'answer'), trace('glibc', 'timeout')],
+    ],
+  ] as [string, ClientLibc, ProbeResult[], ResolverTrace[]][])(
+    'still fires for %s',
+    (_, libc, results, traces) => {
+      const [f] = check.run(evidence(libc, results, traces));
+
+      expect(f?.checkId).toBe('service.headless-truncated');
     },
   );
 
