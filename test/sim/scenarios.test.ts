@@ -79,3 +79,19 @@ describe('shipped scenarios', () => {
       expect(CATALOG[report.verdict.checkId as keyof typeof CATALOG].kind).toBe('cause');
   });
 });
+
+describe('catalog coverage', () => {
+  const all = shipped.map((s) => loadScenario(join(SCENARIOS_DIR, `${s.name}.yaml`)));
+  it.each(Object.keys(CATALOG))('%s has a scenario that finds it and a near miss that does not', (id) => {
+    const finds = all.filter((s) => s.expect.verdict === id || s.expect.findings.includes(id));
+    const nearMiss = all.filter((s) => s.expect.verdict === 'dns.healthy' && s.expect.absent.includes(id));
+    expect(
+      finds.map((s) => s.name),
+      `${id}: no scenario finds it`,
+    ).not.toEqual([]);
+    expect(
+      nearMiss.map((s) => s.name),
+      `${id}: no healthy near miss`,
+    ).not.toEqual([]);
+  });
+});
