@@ -555,10 +555,10 @@ describe('malformed input', () => {
 
 describe('size', () => {
   /** Many server blocks of real shape, with distinct zones, to about 1 MB. */
-  function bigCorefile(): string {
+  function bigCorefile(bytes = 1024 * 1024): string {
     const blocks: string[] = [KUBEADM];
     let size = KUBEADM.length;
-    for (let i = 0; size < 1024 * 1024; i++) {
+    for (let i = 0; size < bytes; i++) {
       const block = `zone${i}.example:53 {\n    errors\n    cache 30\n    forward . 10.0.${i % 250}.1 10.0.${i % 250}.2 {\n       max_concurrent 1000\n       prefer_udp\n    }\n    log\n}\n`;
       blocks.push(block);
       size += block.length;
@@ -578,14 +578,21 @@ describe('size', () => {
     return best;
   }
 
-  it('a 1 MB Corefile parses in well under 100 ms', () => {
+  // Times are compared with a baseline parsed in the same process, not with the clock: the suite
+  // shares two cores, and what matters is the shape (linear), which a loaded machine does not change.
+  let baselineMs = 0;
+
+  it('a 1 MB Corefile parses in linear time (16 times the input, well under 40 times the time)', () => {
     const text = bigCorefile();
     expect(text.length).toBeGreaterThanOrEqual(1024 * 1024);
+    const small = bigCorefile(64 * 1024);
     let cf: Corefile | undefined;
+    const smallMs = bestOf5(() => parseCorefile(small));
     const ms = bestOf5(() => {
       cf = parseCorefile(text);
     });
-    expect(ms).toBeLessThan(100);
+    baselineMs = ms;
+    expect(ms / Math.max(smallMs, 0.5)).toBeLessThan(40);
     expect(cf?.problems).toEqual([]);
     expect(cf?.servers.length).toBeGreaterThan(7000);
     expect(cf?.servers.at(-1)?.directives.map((d) => d.name)).toEqual(['errors', 'cache', 'forward', 'log']);
@@ -598,10 +605,11 @@ describe('size', () => {
     ['1 MB of quotes', () => '"'.repeat(1024 * 1024)],
     ['1 MB of newlines', () => '\n'.repeat(1024 * 1024)],
     ['1 MB of comment', () => `#${'x'.repeat(1024 * 1024)}`],
-  ])('%s stays fast', (_, make) => {
+  ])('%s stays fast (within 20 times a normal 1 MB Corefile)', (_, make) => {
     const text = make();
     const ms = bestOf5(() => parseCorefile(text));
-    expect(ms).toBeLessThan(250);
+    const normal = baselineMs || bestOf5(() => parseCorefile(bigCorefile()));
+    expect(ms).toBeLessThan(20 * Math.max(normal, 5));
     expectWellFormed(parseCorefile(text), text);
   });
 });

@@ -154,10 +154,8 @@ describe('probeFromWorker', () => {
     const run = await probeFromWorker(
       mapDialer(sim.map),
       evidence('10.96.0.20', ['10.244.1.5', '10.244.2.6']),
-      {
-        count: 20,
-        timeoutMs: 500,
-      },
+      // Long enough that answering servers answer even on a loaded machine.
+      { count: 20, timeoutMs: 1000 },
     );
     const ms = performance.now() - started;
     expect(run.clientProbes.ok).toBe(true);
@@ -169,8 +167,9 @@ describe('probeFromWorker', () => {
     for (const r of service) expect([r.answered, r.timeouts]).toEqual([0, r.attempts]);
     expect(pods).toHaveLength(12);
     for (const r of pods) expect(r.answered).toBe(20);
-    // Eight silent series of 20: one timeout, not 160 of them (nor one per series).
-    expect(ms).toBeLessThan(1500);
+    // Eight silent series of 20: about one timeout, not 160 of them (nor one per series: 8 s).
+    expect(ms).toBeGreaterThanOrEqual(1000);
+    expect(ms).toBeLessThan(3000);
   });
 
   it('refuses an address missing from the map, with the reason, without sending', async () => {
