@@ -7,6 +7,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SimApiServer, startApiServer } from './apiserver/index.js';
+import type { RbacPolicy } from './apiserver/rbac.js';
 import { type AddressMap, startDnsServers } from './dns/index.js';
 import { type SimPrometheus, startPrometheus } from './prometheus.js';
 import { kubernetesServiceAddress } from './scenario/api-server.js';
@@ -22,10 +23,22 @@ export interface Simulation {
   close(): Promise<void>;
 }
 
-export async function startSimulation(scenario: Scenario, kubeconfigPath?: string): Promise<Simulation> {
+export interface SimulationOptions {
+  /** Enforce these permissions (deploy/rbac.yaml) on every API request. */
+  rbac?: RbacPolicy;
+}
+
+export async function startSimulation(
+  scenario: Scenario,
+  kubeconfigPath?: string,
+  options: SimulationOptions = {},
+): Promise<Simulation> {
   const dns = await startDnsServers(withDownPodsSilent(scenario));
   // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
-  const api = await startApiServer(scenario, { addressMap: dns.map });
+  const api = await startApiServer(scenario, {
+    addressMap: dns.map,
+    ...(options.rbac ? { rbac: options.rbac } : {}),
+  });
   const prometheus = await startPrometheus(scenario);
   await mapApiServer(scenario, dns.map, api.url);
   const dir = kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'dnsmedic-sim-'));

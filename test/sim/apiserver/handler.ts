@@ -5,13 +5,14 @@
 import type { SimKubelet } from '../kubelet.js';
 import type { Scenario } from '../scenario/types.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
-import type { Faults, RequestAttributes } from './faults.js';
+import { type Faults, type RequestAttributes, SIM_USER } from './faults.js';
 import { podLog } from './logs.js';
 import { hasMetrics, METRICS_GROUP, serveMetrics } from './metrics.js';
+import type { RbacPolicy } from './rbac.js';
 import type { Registry } from './registry.js';
 import { create, get, list, methodNotAllowed, remove } from './resources.js';
 import { parseRoute, type ResourceRoute } from './routes.js';
-import { badRequest, pathNotFound, type Status } from './status.js';
+import { badRequest, forbidden, pathNotFound, type Status } from './status.js';
 import type { Obj, Store } from './store.js';
 
 export interface Reply {
@@ -26,6 +27,8 @@ export interface HandlerContext {
   /** Pod logs by `<ns>/<pod>/<container>`: the scenario's plus what probe pods print. */
   logs: Record<string, string>;
   kubelet: SimKubelet;
+  /** When set, every request these permissions do not allow gets RBAC's 403. */
+  rbac?: RbacPolicy;
   registry: Registry;
   store: Store;
   faults: Faults;
@@ -123,6 +126,7 @@ async function resource(req: Incoming, route: ResourceRoute, ctx: HandlerContext
     name: route.name,
     clusterWide: (type?.namespaced ?? route.plural === 'pods') && !route.namespaced,
   };
+  if (ctx.rbac && !ctx.rbac.allows(attributes)) return status(forbidden({ user: SIM_USER, ...attributes }));
   const fault = ctx.faults.match(attributes);
   if (fault !== undefined) {
     await ctx.sleep(fault.delayMs);

@@ -13,6 +13,7 @@ import { SimKubelet } from '../kubelet.js';
 import type { Scenario } from '../scenario/types.js';
 import { Faults } from './faults.js';
 import { type HandlerContext, handle, type Reply } from './handler.js';
+import type { RbacPolicy } from './rbac.js';
 import { Registry } from './registry.js';
 import { failure } from './status.js';
 import { Store } from './store.js';
@@ -104,7 +105,7 @@ function send(res: ServerResponse, reply: Reply, closeAfter: boolean): void {
 
 export async function startApiServer(
   scenario: Scenario,
-  options: { port?: number; addressMap?: AddressMap } = {},
+  options: { port?: number; addressMap?: AddressMap; rbac?: RbacPolicy } = {},
 ): Promise<SimApiServer> {
   const registry = new Registry(scenario.objects);
   const store = new Store(registry, scenario.objects);
@@ -162,7 +163,18 @@ export async function startApiServer(
       if (!PUBLIC.has(pathname) && req.headers.authorization !== `Bearer ${token}`) {
         return send(res, { code: 401, body: failure(401, 'Unauthorized') }, false);
       }
-      const ctx: HandlerContext = { scenario, logs, kubelet, registry, store, faults, host, now, sleep };
+      const ctx: HandlerContext = {
+        scenario,
+        logs,
+        kubelet,
+        registry,
+        store,
+        faults,
+        host,
+        now,
+        sleep,
+        ...(options.rbac ? { rbac: options.rbac } : {}),
+      };
       const method = req.method ?? 'GET';
       const reply = await handle({ method, pathname, query: url.searchParams, body: body.value }, ctx);
       send(res, reply, false);
