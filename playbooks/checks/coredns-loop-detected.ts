@@ -9,13 +9,7 @@ import type { Evidence } from '../model/evidence.js';
 import type { Excerpt, Finding, Remedy } from '../model/finding.js';
 import { seenValue } from '../model/gathered.js';
 import { isIpv4 } from './support/ip.js';
-import {
-  clientNodeName,
-  configMapName,
-  corednsDeploymentName,
-  corednsNode,
-  dnsNamespace,
-} from './support/names.js';
+import { configMapName, corednsDeploymentName, corednsNode, dnsNamespace } from './support/names.js';
 import { finding } from './support.js';
 import {
   allDirectives,
@@ -46,7 +40,8 @@ function run(e: Evidence): Finding[] {
   const node = corednsNode(e, podForEvent(e, ev)?.metadata.name);
 
   const evidence: Excerpt[] = [eventExcerpt(ev), ...forwards.slice(0, 2).map((d) => directiveExcerpt(e, d))];
-  const stubNode = clientNodeName(e);
+  // nodeResolvConf is read by the CoreDNS-side probe pod, on that pod's node.
+  const stubNode = seenValue(e.corednsSideProbes)?.node;
   if (stub)
     evidence.push({
       source: stubNode ? `resolv.conf of node ${stubNode}` : 'node resolv.conf',

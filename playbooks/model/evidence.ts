@@ -193,7 +193,7 @@ export interface Evidence {
   /** NetworkPolicies in the client's namespace (checks decide which select the client). */
   networkPolicies?: Gathered<NetworkPolicy[]>;
   podResolvConf?: Gathered<ObservedResolvConf>;
-  /** The node's own resolv.conf search list (what Default and the kubelet append). */
+  /** A CoreDNS node's own resolv.conf (what dnsPolicy Default gets), read by the CoreDNS-side probe pod. */
   nodeResolvConf?: Gathered<ResolvConf>;
   clientLibc?: Gathered<ClientLibc>;
   clusterDns?: Gathered<ClusterDns>;

@@ -39,6 +39,8 @@ function withLoop(evs: LogEvent[], pods: Pod[]): Evidence {
     corednsPods: seen(pods),
     corednsLogs: seen(emptyLogSummary({ events: evs })),
     nodeResolvConf: seen({ nameservers: ['127.0.0.53'], search: [], options: {}, unknown: [] }),
+    // The CoreDNS-side probe pod that read that resolv.conf ran on a CoreDNS node.
+    corednsSideProbes: seen({ where: 'probe-pod', node: 'node-c', results: [] }),
   };
 }
 
@@ -58,7 +60,7 @@ describe('coredns.loop-detected', () => {
       text: 'forward . /etc/resolv.conf',
     });
     expect(f?.evidence).toContainEqual({
-      source: 'resolv.conf of node node-a',
+      source: 'resolv.conf of node node-c',
       text: 'nameserver 127.0.0.53',
     });
     expect(f?.detail).toContain('127.0.0.53');
