@@ -5,8 +5,9 @@
  * and `explain` must answer in well under that.
  */
 import { loadCliConfig } from './config.js';
-import { parseCommand, USAGE } from './grammar.js';
+import { parseCommand } from './grammar.js';
 import { EXIT, type Io, UsageError } from './io.js';
+import { USAGE } from './usage.js';
 
 async function dispatch(io: Io): Promise<number> {
   const parsed = parseCommand(process.argv.slice(2));
