@@ -7,21 +7,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diagnoseCluster } from '../workers/diagnose.js';
+import { TEST_PROBE_PODS } from './fixtures/probe-pods.js';
 import { RbacPolicy } from './sim/apiserver/rbac.js';
 import { loadScenario, SCENARIOS_DIR } from './sim/scenario/load.js';
 import { type Simulation, startSimulation } from './sim/simulate.js';
 
 const manifests = readFileSync(new URL('../deploy/rbac.yaml', import.meta.url), 'utf8');
 const policy = RbacPolicy.forServiceAccount(manifests, 'dnsmedic', 'dnsmedic');
-const PODS = {
-  namespace: 'dnsmedic-probes',
-  image: 'dnsmedic:test',
-  deadlineSeconds: 60,
-  allowHostNetwork: false,
-  timeoutMs: 5000,
-  pollMs: 10,
-  nodeProbe: true,
-};
+const PODS = { ...TEST_PROBE_PODS, nodeProbe: true };
 
 let sim: Simulation | undefined;
 afterEach(async () => {

@@ -7,26 +7,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../playbooks/catalog.js';
 import { diagnoseCluster } from '../../workers/diagnose.js';
+import { leftoverProbePods, TEST_PROBE_PODS } from '../fixtures/probe-pods.js';
 import { listScenarios, loadScenario, SCENARIOS_DIR } from './scenario/load.js';
 import { type Simulation, startSimulation } from './simulate.js';
 
 const shipped = listScenarios();
-const PROBE_PODS = {
-  namespace: 'dnsmedic-probes',
-  image: 'dnsmedic:test',
-  deadlineSeconds: 60,
-  allowHostNetwork: false,
-  timeoutMs: 5000,
-  pollMs: 10,
-};
-
-async function leftoverProbePods(sim: Simulation): Promise<string[]> {
-  const res = await fetch(`${sim.api.url}/api/v1/namespaces/dnsmedic-probes/pods`, {
-    headers: { authorization: `Bearer sim-${sim.scenario.cluster.name}` },
-  });
-  const list = (await res.json()) as { items?: { metadata: { name: string } }[] };
-  return (list.items ?? []).map((p) => p.metadata.name);
-}
 const running: Simulation[] = [];
 afterAll(async () => {
   await Promise.all(running.map((s) => s.close()));
@@ -48,7 +33,7 @@ async function diagnoseScenario(name: string) {
     now: () => new Date(scenario.now),
     // Probe pods, as `dnsmedic diagnose --scenario` and production run them: the simulator's kubelet
     // runs the real probe code through the address map; create, wait, log and delete are real API calls.
-    probePods: PROBE_PODS,
+    probePods: TEST_PROBE_PODS,
   });
   // Every probe pod is deleted, whatever happened to it.
   expect(await leftoverProbePods(sim)).toEqual([]);

@@ -6,18 +6,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DiagnoseRequest, diagnoseCluster } from '../../workers/diagnose.js';
 import { mapDialer } from '../../workers/probe/dialer.js';
+import { TEST_PROBE_PODS } from '../fixtures/probe-pods.js';
 import { loadScenario, SCENARIOS_DIR } from '../sim/scenario/load.js';
 import type { Scenario } from '../sim/scenario/types.js';
 import { type Simulation, startSimulation } from '../sim/simulate.js';
 
-const PODS = {
-  namespace: 'dnsmedic-probes',
-  image: 'dnsmedic:test',
-  deadlineSeconds: 60,
-  allowHostNetwork: false,
-  timeoutMs: 5000,
-  pollMs: 10,
-};
+const PODS = TEST_PROBE_PODS;
 
 let sim: Simulation | undefined;
 afterEach(async () => {

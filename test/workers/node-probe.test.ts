@@ -8,6 +8,7 @@ import { diagnoseCluster } from '../../workers/diagnose.js';
 import { kmsgMessage, readNodeFacts } from '../../workers/probe/node-reading.js';
 import { PROBE_SPEC_VERSION, type ProbeSpec } from '../../workers/probe/spec.js';
 import { probePodManifest } from '../../workers/probe-pod/manifest.js';
+import { TEST_PROBE_PODS } from '../fixtures/probe-pods.js';
 import { loadScenario, SCENARIOS_DIR } from '../sim/scenario/load.js';
 import { type Simulation, startSimulation } from '../sim/simulate.js';
 
@@ -60,14 +61,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const PODS = {
-  namespace: 'dnsmedic-probes',
-  image: 'x',
-  deadlineSeconds: 60,
-  allowHostNetwork: false,
-  timeoutMs: 5000,
-  pollMs: 10,
-};
+const PODS = TEST_PROBE_PODS;
 
 async function diagnose(withPrometheus: boolean, nodeProbe: boolean) {
   const scenario = loadScenario(join(SCENARIOS_DIR, 'node-conntrack-full.yaml'));

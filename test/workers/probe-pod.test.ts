@@ -10,6 +10,7 @@ import { createProbePodApi } from '../../workers/k8s/probe-pods.js';
 import { PROBE_SPEC_VERSION, type ProbeSpec } from '../../workers/probe/spec.js';
 import { type ProbePodSettings, probePodManifest } from '../../workers/probe-pod/manifest.js';
 import { runProbePod } from '../../workers/probe-pod/run.js';
+import { leftoverProbePods } from '../fixtures/probe-pods.js';
 import { loadScenario, SCENARIOS_DIR } from '../sim/scenario/load.js';
 import type { Scenario } from '../sim/scenario/types.js';
 import { type Simulation, startSimulation } from '../sim/simulate.js';
@@ -51,15 +52,6 @@ async function start(change: (s: Scenario) => void = () => {}) {
   return { sim, api, manifest };
 }
 
-async function leftovers(s: Simulation): Promise<string[]> {
-  const res = await fetch(`${s.api.url}/api/v1/namespaces/${NS}/pods`, {
-    headers: { authorization: `Bearer sim-${s.scenario.cluster.name}` },
-  });
-  return ((await res.json()) as { items: { metadata: { name: string } }[] }).items.map(
-    (p) => p.metadata.name,
-  );
-}
-
 describe('runProbePod', () => {
   it('runs the probe on the pinned node, reads its report and deletes the pod', async () => {
     const { sim, api, manifest } = await start();
@@ -73,7 +65,7 @@ describe('runProbePod', () => {
       /^search dnsmedic-probes\.svc\.cluster\.local svc\.cluster\.local cluster\.local$/m,
     );
     expect(outcome.report.resolvConf).toMatch(/^nameserver 10\.96\.0\.10$/m);
-    expect(await leftovers(sim)).toEqual([]);
+    expect(await leftoverProbePods(sim)).toEqual([]);
     const deletes = sim.api.requests.filter((r) => r.method === 'DELETE');
     expect(deletes).toHaveLength(1);
   });
@@ -90,7 +82,7 @@ describe('runProbePod', () => {
     expect(outcome.reason).toContain('refused the probe pod');
     expect(outcome.reason).toContain('images must come from registry.acme.internal');
     expect(outcome.rule).toBeUndefined();
-    expect(await leftovers(sim)).toEqual([]);
+    expect(await leftoverProbePods(sim)).toEqual([]);
   });
 
   it('RBAC forbids the create: the reason names the rule that would allow it', async () => {
@@ -119,7 +111,7 @@ describe('runProbePod', () => {
     expect(outcome.reason).toMatch(
       /the node kube-node-1 refused probe pod .*OutOfpods: Node didn't have enough resource: pods/,
     );
-    expect(await leftovers(sim)).toEqual([]);
+    expect(await leftoverProbePods(sim)).toEqual([]);
   });
 
   it('a probe that hangs costs one timeout, and its pod is deleted', async () => {
@@ -133,7 +125,7 @@ describe('runProbePod', () => {
     if (outcome.ok) return;
     expect(outcome.reason).toMatch(/did not finish within 0\.4 s \(Running\)/);
     expect(ms).toBeGreaterThanOrEqual(400);
-    expect(await leftovers(sim)).toEqual([]);
+    expect(await leftoverProbePods(sim)).toEqual([]);
   });
 
   it('a delete that fails is reported with how to collect the leftover', async () => {
@@ -164,6 +156,6 @@ describe('runProbePod', () => {
     expect(outcome).toMatchObject({ ok: false });
     if (outcome.ok) return;
     expect(outcome.reason).toMatch(/exited with code 2: .*dnsmedic: probe: spec count/);
-    expect(await leftovers(sim)).toEqual([]);
+    expect(await leftoverProbePods(sim)).toEqual([]);
   });
 });
