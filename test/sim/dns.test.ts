@@ -222,6 +222,28 @@ describe('simulated DNS server: silence, loss, latency', () => {
     expect(s.queries.filter((q) => q.answered === 'dropped').map((q) => q.id)).toEqual([3, 6]);
   });
 
+  it('with dropOnly: udp, counts and drops UDP queries only (stale IPVS UDP entries)', async () => {
+    const s = await serve({ records, dropEvery: 2, dropOnly: 'udp' });
+    const outcomes: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const ask = query('api.example.net', 'A', { id: i });
+      const overTcp = i % 3 === 0;
+      const answered = overTcp
+        ? (await askTcp(s.tcpPort, [streamEncode(ask)], 1, 250)).length === 1
+        : (await askUdp(s.udpPort, ask, 250)) !== undefined;
+      outcomes.push(`${overTcp ? 'tcp' : 'udp'} ${answered ? 'answered' : 'lost'}`);
+    }
+    // UDP queries 1, 2, 4, 5 count as 1st..4th: the 2nd and 4th are lost; TCP is never touched.
+    expect(outcomes).toEqual([
+      'udp answered',
+      'udp lost',
+      'tcp answered',
+      'udp answered',
+      'udp lost',
+      'tcp answered',
+    ]);
+  });
+
   it('drops the second of an A/AAAA pair from one socket, not from two sockets or 50 ms apart', async () => {
     const s = await serve({ records, dropSameSocketPair: true });
     const name = 'shop.prod.svc.cluster.local';

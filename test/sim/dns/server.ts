@@ -47,7 +47,7 @@ export async function startDnsServer(
   const queries: QueryRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const pairs = new PairTracker();
-  let received = 0;
+  let counted = 0; // queries dropEvery counts
 
   /**
    * Decides a query's fate and encodes the answer on arrival (so the log is exact at once and a
@@ -76,9 +76,10 @@ export async function startDnsServer(
       source,
     };
     queries.push(record);
-    received++;
-    // Network loss first (counted over every query, both transports), then the conntrack race (UDP only).
-    const lost = behaviour.dropEvery !== undefined && received % behaviour.dropEvery === 0;
+    // Network loss first (counted over the queries of the transports it hits), then the conntrack race (UDP only).
+    const lossHere = behaviour.dropOnly === undefined || behaviour.dropOnly === transport;
+    if (lossHere) counted++;
+    const lost = lossHere && behaviour.dropEvery !== undefined && counted % behaviour.dropEvery === 0;
     const raced =
       transport === 'udp' &&
       behaviour.dropSameSocketPair === true &&

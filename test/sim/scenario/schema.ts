@@ -150,6 +150,7 @@ const dnsServer = z
     truncateAbove: z.number().int().min(12).max(65535).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
     dropEvery: z.number().int().min(2, 'at least 2 (to drop everything, use silent)').optional(),
+    dropOnly: z.enum(['udp', 'tcp']).optional(),
     dropSameSocketPair: z.boolean().optional(),
   })
   .superRefine((s, ctx) => {

@@ -40,6 +40,8 @@ export interface DnsServerBehaviour {
   latencyMs?: number;
   /** Drop every Nth query (intermittent loss). */
   dropEvery?: number;
+  /** Only queries over this transport count and are dropped by `dropEvery` (stale IPVS UDP entries: udp). */
+  dropOnly?: 'udp' | 'tcp';
   /** Drop the second of an A/AAAA pair sent from one socket (the conntrack race). */
   dropSameSocketPair?: boolean;
 }
