@@ -12,7 +12,8 @@ export interface Io {
 /** A problem with the user's input: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {}
 
-export const EXIT = { ok: 0, fault: 1, usage: 2, internal: 3 } as const;
+/** 130: stopped by Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT = { ok: 0, fault: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 /** Reads at most `limit` bytes of a stream as UTF-8; more is an error rather than unbounded memory. */
 export async function readLimited(stream: Readable, limit: number): Promise<string> {

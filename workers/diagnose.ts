@@ -82,6 +82,9 @@ async function probe(req: DiagnoseRequest, mode: 'pod' | 'local', evidence: Evid
     if (run.podResolvConf) evidence.podResolvConf = run.podResolvConf;
     if (run.nodeResolvConf) evidence.nodeResolvConf = run.nodeResolvConf;
     if (run.nodeFacts) evidence.nodeFacts = mergeNodeFacts(evidence.nodeFacts, run.nodeFacts);
+    // Pods left behind first: they need someone's action.
+    const left = run.notes.filter((n) => n.startsWith('could not delete'));
+    if (run.notes.length > 0) evidence.probeNotes = [...left, ...run.notes.filter((n) => !left.includes(n))];
     const skipped = run.notes.length > 0 ? `; not probed: ${run.notes.slice(0, 3).join('; ')}` : '';
     step(
       run.clientProbes.ok

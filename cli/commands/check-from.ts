@@ -12,6 +12,7 @@ import { ClusterAccessError, ClusterApiError } from '../../workers/k8s/errors.js
 import { createProbePodApi } from '../../workers/k8s/probe-pods.js';
 import { createClusterReader } from '../../workers/k8s/reader.js';
 import type { PlannedSeries } from '../../workers/probe/run-series.js';
+import { swapSearchLines } from '../../workers/probe/run-spec.js';
 import { PROBE_SPEC_VERSION, type ProbeSpec } from '../../workers/probe/spec.js';
 import { parseServer } from '../../workers/probe/validate.js';
 import {
@@ -20,7 +21,9 @@ import {
   type ProbePodSettings,
   probePodManifest,
 } from '../../workers/probe-pod/manifest.js';
+import { namespaceSwap } from '../../workers/probe-pod/probe.js';
 import { runProbePod } from '../../workers/probe-pod/run.js';
+import { onInterrupt } from '../interrupt.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { startScenario } from '../simulator.js';
 import { type CheckCommand, printResults } from './check.js';
@@ -63,10 +66,12 @@ export async function checkFrom(
       settings,
     );
     const api = createProbePodApi({ ...access, requestTimeoutMs: 5000 });
+    const interrupt = onInterrupt(io.stderr);
     const outcome = await runProbePod(api, settings.namespace, manifest, {
       timeoutMs: POD_TIMEOUT_MS,
       pollMs: sim ? 20 : 1000,
-    });
+      signal: interrupt.signal,
+    }).finally(() => interrupt.dispose());
     if (outcome.cleanup) io.stderr.write(`dnsmedic: ${safe(outcome.cleanup)}\n`);
     if (!outcome.ok) {
       io.stderr.write(`dnsmedic: check: ${safe(outcome.reason)}\n`);
@@ -78,8 +83,9 @@ export async function checkFrom(
     if (command.output !== 'json') {
       io.stdout.write(`Asked from a ${safe(where)}.\n`);
       if (r.resolvConf) {
+        const text = swapSearchLines(r.resolvConf, namespaceSwap(settings, from.namespace));
         io.stdout.write(
-          `Its resolv.conf (the kubelet's, with ${settings.namespace} where the pod has ${from.namespace}):\n${indent(safe(r.resolvConf))}\n`,
+          `The pod's resolv.conf, as the kubelet wrote it for the probe:\n${indent(safe(text))}\n`,
         );
       }
       for (const t of r.traces) io.stdout.write(`${traceLine(t)}\n`);

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ProbeResult } from '../../playbooks/model/evidence.js';
 import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
-import { terminalSafe as safe } from '../../playbooks/report/sanitize.js';
+import { oneLine as safe } from '../../playbooks/report/sanitize.js';
 import { directDialer, probeSeries } from '../../workers/probe/index.js';
 import { parseServer, type ServerAddress } from '../../workers/probe/validate.js';
 import type { Command } from '../grammar.js';
@@ -31,9 +31,10 @@ async function localNameservers(): Promise<string[]> {
   return found;
 }
 
+/** One result; every field may come from a probe pod's log, so each is made safe. */
 function line(r: ProbeResult): string {
   const codes = Object.entries(r.rcodes)
-    .map(([code, n]) => `${code} ${n}`)
+    .map(([code, n]) => `${safe(code)} ${n}`)
     .join(', ');
   const latency = r.latencyMs
     ? `p50 ${r.latencyMs.p50.toFixed(1)} ms, p95 ${r.latencyMs.p95.toFixed(1)} ms`
@@ -41,7 +42,7 @@ function line(r: ProbeResult): string {
   const extra = [r.timeouts ? `${r.timeouts} timed out` : '', r.truncated ? `${r.truncated} truncated` : '']
     .filter(Boolean)
     .join(', ');
-  return `  ${r.server.padEnd(22)} ${r.transport.padEnd(4)} ${r.answered}/${r.attempts} answered  ${codes || '-'}  ${latency}${extra ? `  (${extra})` : ''}`;
+  return `  ${safe(r.server).padEnd(22)} ${safe(r.transport).padEnd(4)} ${r.answered}/${r.attempts} answered  ${codes || '-'}  ${latency}${extra ? `  (${extra})` : ''}`;
 }
 
 export async function check(command: CheckCommand, io: Io): Promise<number> {
@@ -73,7 +74,8 @@ export function printResults(
   io.stdout.write(
     `${safe(command.domain)} A, ${command.count} queries per transport:\n${results.map(line).join('\n')}\n`,
   );
-  for (const r of results) if (r.sample) io.stdout.write(`  ${r.server} ${r.transport}: ${safe(r.sample)}\n`);
+  for (const r of results)
+    if (r.sample) io.stdout.write(`  ${safe(r.server)} ${safe(r.transport)}: ${safe(r.sample)}\n`);
 }
 
 export function anyFailed(results: ProbeResult[]): boolean {

@@ -12,6 +12,7 @@ import { ClusterAccessError } from '../../workers/k8s/errors.js';
 import { type Dialer, directDialer, mapDialer } from '../../workers/probe/dialer.js';
 import { DEFAULT_PROBE_IMAGE, DEFAULT_PROBE_NAMESPACE } from '../../workers/probe-pod/manifest.js';
 import { type Command, type DiagnoseScope, targetOf } from '../grammar.js';
+import { onInterrupt } from '../interrupt.js';
 import { EXIT, type Io, UsageError } from '../io.js';
 import { terminalProgress } from '../progress.js';
 import { startScenario } from '../simulator.js';
@@ -75,6 +76,7 @@ function render(report: Report, command: DiagnoseCommand, io: Io): string {
 
 export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number> {
   const a = await access(command);
+  const interrupt = onInterrupt(io.stderr);
   try {
     const request = {
       target: targetOf(a.scope, a.domain),
@@ -84,13 +86,16 @@ export async function diagnose(command: DiagnoseCommand, io: Io): Promise<number
       ...(a.prometheusUrl ? { prometheusUrl: a.prometheusUrl } : {}),
       ...(a.now ? { now: a.now } : {}),
       ...probeRequest(command, a),
+      probeOptions: { signal: interrupt.signal },
     };
     const { report } = await diagnoseCluster(request).catch((err: unknown) => {
       throw toUsageError(err);
     });
     io.stdout.write(render(report, command, io));
+    if (interrupt.signal.aborted) return EXIT.interrupted;
     return isFaultVerdict(report.verdict.checkId) ? EXIT.fault : EXIT.ok;
   } finally {
+    interrupt.dispose();
     await a.close();
   }
 }

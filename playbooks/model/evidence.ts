@@ -213,6 +213,8 @@ export interface Evidence {
   clientProbes?: Gathered<ProbeEvidence>;
   corednsSideProbes?: Gathered<ProbeEvidence>;
   askedName?: Gathered<AskedName>;
+  /** What probing could not do: series not run, probe pods that could not be deleted (first). */
+  probeNotes?: string[];
 }
 
-export type EvidenceKey = Exclude<keyof Evidence, 'target' | 'symptom' | 'observedAt'>;
+export type EvidenceKey = Exclude<keyof Evidence, 'target' | 'symptom' | 'observedAt' | 'probeNotes'>;

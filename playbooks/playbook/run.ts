@@ -158,6 +158,7 @@ export function runPlaybook(e: Evidence, options: DiagnoseOptions): Report {
     findings,
     steps,
     connectivity: connectivityTable(e),
+    probeNotes: e.probeNotes ?? [],
     ticket: draftTicket(e, verdict, findings, cluster),
   };
 }

@@ -1,10 +1,10 @@
 /** The report and the ticket draft as Markdown (tickets, issues, chat tools other than Slack). */
 import type { Finding } from '../model/finding.js';
-import { markdownEscape as esc, fenceFor } from './sanitize.js';
+import { markdownEscape as esc, fenceFor, terminalSafe } from './sanitize.js';
 import type { Report, TicketDraft } from './types.js';
 
 export function block(lines: string[]): string[] {
-  const text = lines.join('\n');
+  const text = lines.map(terminalSafe).join('\n');
   const fence = fenceFor(text);
   return [fence, text, fence];
 }
@@ -60,6 +60,7 @@ export function renderMarkdown(report: Report): string {
       );
     }
   }
+  if (report.probeNotes.length > 0) out.push('', ...report.probeNotes.map((n) => `- ${esc(n)}`));
   out.push('', renderTicketMarkdown(report.ticket));
   return out.join('\n');
 }

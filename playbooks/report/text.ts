@@ -1,6 +1,6 @@
 /** The report for a terminal: verdict first, then findings with evidence and commands, then steps. */
 import type { Finding } from '../model/finding.js';
-import { terminalSafe as safe } from './sanitize.js';
+import { oneLine, terminalSafe as safe } from './sanitize.js';
 import type { Report, StepStatus } from './types.js';
 
 export interface TextStyle {
@@ -74,9 +74,9 @@ export function renderText(report: Report, style: TextStyle): string {
         .map(([t, c]) => `${t} ${c}`)
         .join(', ');
       out.push(
-        `  ${paint(colour, r.result.padEnd(12))} ${r.hop.padEnd(11)} ${safe(r.server).padEnd(22)} ${counts}${r.codes ? `; ${safe(r.codes)}` : ''}  ${paint('dim', `from ${safe(r.from)}`)}`,
+        `  ${paint(colour, r.result.padEnd(12))} ${r.hop.padEnd(11)} ${oneLine(r.server).padEnd(22)} ${oneLine(counts)}${r.codes ? `; ${oneLine(r.codes)}` : ''}  ${paint('dim', `from ${oneLine(r.from)}`)}`,
       );
-      if (r.result !== 'ok' && r.sample) out.push(`    ${paint('dim', safe(r.sample))}`);
+      if (r.result !== 'ok' && r.sample) out.push(`    ${paint('dim', oneLine(r.sample))}`);
     }
     // The guide's row once per kind of failing hop, however many servers failed.
     const guides = new Map(report.connectivity.flatMap((r) => (r.guide ? [[r.guide.issue, r.guide]] : [])));

@@ -60,5 +60,7 @@ export interface Report {
   steps: StepOutcome[];
   /** The guide's connectivity tables from the probes; empty when nothing was probed. */
   connectivity: ConnectivityRow[];
+  /** What probing could not do (series not run, probe pods left behind with how to collect them). */
+  probeNotes: string[];
   ticket: TicketDraft;
 }

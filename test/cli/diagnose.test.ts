@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { CLI, ROOT, runCli } from './run-cli.js';
 
 const HEALTHY = 'test/sim/scenarios/healthy-kubeadm.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'dnsmedic-diagnose-'));
@@ -96,3 +97,40 @@ describe('dnsmedic diagnose (real process, simulated cluster)', () => {
     expect(r.stderr).toContain('context "staging"');
   });
 });
+
+describe('dnsmedic diagnose, stopped with Ctrl-C while a probe pod hangs', () => {
+  it('stops waiting, deletes the probe pods, prints what it has and exits 130', async () => {
+    const hanging = join(dir, 'hanging.yaml');
+    writeFileSync(
+      hanging,
+      'extends: kubeadm\ndescription: probes hang\nexpect: { verdict: dns.healthy }\nprobePods: { hang: true }\n',
+    );
+    const child = spawn(process.execPath, [CLI, 'diagnose', '--scenario', hanging], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // By then the probe pods usually run; if gathering is still going, the stop is the same:
+    // the pods are created, seen to be abandoned at the first look, and deleted.
+    const started = performance.now();
+    await sleep(1500);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('dnsmedic: stopping; deleting probe pods first');
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/was abandoned: the diagnosis was stopped/);
+    // Well before the 60 s a hanging probe pod would otherwise be waited for.
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -15,6 +15,7 @@ import { kmsgMessage, type NodeReading } from '../../workers/probe/node-reading.
 import { runProbeSpec } from '../../workers/probe/run-spec.js';
 import { formatReport, parseProbeSpec } from '../../workers/probe/spec.js';
 import { parseServer, type ServerAddress } from '../../workers/probe/validate.js';
+import { PROBE_LABELS } from '../../workers/probe-pod/manifest.js';
 import { rfc3339Nano } from './apiserver/logs.js';
 import type { Registry, ResourceType } from './apiserver/registry.js';
 import { failure, type Status } from './apiserver/status.js';
@@ -22,10 +23,6 @@ import { keyOf, type Obj, type Store } from './apiserver/store.js';
 import type { AddressMap } from './dns/index.js';
 import { kubernetesServiceAddress } from './scenario/api-server.js';
 import type { Scenario } from './scenario/types.js';
-
-/** The label dnsmedic puts on its probe pods (workers/probe-pod/manifest.ts). */
-const PROBE_LABEL = 'app.kubernetes.io/name';
-const PROBE_VALUE = 'dnsmedic-probe';
 
 export class SimKubelet {
   readonly #running = new Map<string, AbortController>();
@@ -72,7 +69,12 @@ export class SimKubelet {
     setMaxListeners(0, stop.signal);
     const key = `${ns}/${pod.metadata.name}`;
     this.#running.set(key, stop);
-    void this.run(pod, stored, container, stop.signal).finally(() => this.#running.delete(key));
+    void this.run(pod, stored, container, stop.signal)
+      .catch((err: unknown) => {
+        // A probe that throws ends as a crashed container would: Failed, the error as its log.
+        this.finish(pod, stored, container, `dnsmedic: internal error: ${(err as Error).message}`, 3);
+      })
+      .finally(() => this.#running.delete(key));
   }
 
   /** A deleted pod's probe stops, as the container would be killed. */
@@ -107,6 +109,11 @@ export class SimKubelet {
       line = formatReport(report);
     }
     if (signal.aborted) return;
+    this.finish(pod, stored, container, line, exitCode);
+  }
+
+  /** The container exits: its output becomes the pod's log, the pod Succeeded or Failed. */
+  private finish(pod: Pod, stored: Obj, container: string, line: string, exitCode: number): void {
     const ns = pod.metadata.namespace ?? '';
     this.logs[`${ns}/${pod.metadata.name}/${container}`] = `${rfc3339Nano(this.now)} ${line}\n`;
     const state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' } };
@@ -198,5 +205,6 @@ export class SimKubelet {
 
 function isProbePod(pod: Obj): boolean {
   const labels = pod.metadata.labels as Record<string, string> | undefined;
-  return labels?.[PROBE_LABEL] === PROBE_VALUE;
+  const [key, value] = Object.entries(PROBE_LABELS)[0] ?? [];
+  return key !== undefined && labels?.[key] === value;
 }

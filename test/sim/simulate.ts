@@ -33,14 +33,28 @@ export async function startSimulation(
   kubeconfigPath?: string,
   options: SimulationOptions = {},
 ): Promise<Simulation> {
-  const dns = await startDnsServers(withDownPodsSilent(scenario));
-  // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
-  const api = await startApiServer(scenario, {
-    addressMap: dns.map,
-    ...(options.rbac ? { rbac: options.rbac } : {}),
-  });
-  const prometheus = await startPrometheus(scenario);
-  await mapApiServer(scenario, dns.map, api.url);
+  const started: { close(): Promise<void> }[] = [];
+  const start = async <T extends { close(): Promise<void> }>(part: Promise<T>): Promise<T> => {
+    const running = await part;
+    started.push(running);
+    return running;
+  };
+  let dns: Awaited<ReturnType<typeof startDnsServers>>;
+  let api: SimApiServer;
+  let prometheus: SimPrometheus;
+  try {
+    dns = await start(startDnsServers(withDownPodsSilent(scenario)));
+    // Probe pods the API stand-in runs reach the same DNS servers, through the same map.
+    api = await start(
+      startApiServer(scenario, { addressMap: dns.map, ...(options.rbac ? { rbac: options.rbac } : {}) }),
+    );
+    prometheus = await start(startPrometheus(scenario));
+    await mapApiServer(scenario, dns.map, api.url);
+  } catch (err) {
+    // What did start must not keep listening.
+    await Promise.all(started.map((p) => p.close()));
+    throw err;
+  }
   const dir = kubeconfigPath ? undefined : mkdtempSync(join(tmpdir(), 'dnsmedic-sim-'));
   const path = kubeconfigPath ?? join(dir ?? '.', 'kubeconfig');
   writeFileSync(path, api.kubeconfig, { mode: 0o600 });

@@ -71,6 +71,17 @@ describe('diagnoseCluster probes', () => {
     expect(report.connectivity).toEqual([]);
   });
 
+  it('a probe pod that cannot be deleted is the first probe note, with how to collect it', async () => {
+    const { report } = await diagnose({ probePods: PODS }, (s) => {
+      s.faults.rules.push({ verb: 'delete', resource: 'pods', namespace: 'dnsmedic-probes', status: 500 });
+    });
+    expect(report.probeNotes[0]).toMatch(/^could not delete probe pod dnsmedic-probes\/dnsmedic-probe-/);
+    expect(report.probeNotes[0]).toContain(
+      'kubectl -n dnsmedic-probes delete pods -l app.kubernetes.io/name=dnsmedic-probe',
+    );
+    expect(report.verdict.checkId).toBe('dns.healthy');
+  });
+
   it('worker-local probes are reported as such', async () => {
     const { evidence, report } = await diagnose({
       probeMode: 'local',

@@ -128,6 +128,38 @@ describe('runProbePod', () => {
     expect(await leftoverProbePods(sim)).toEqual([]);
   });
 
+  it('a stopped diagnosis abandons the wait at once, and the pod is still deleted', async () => {
+    const { sim, api, manifest } = await start((s) => {
+      s.probePods = { hang: true };
+    });
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 100);
+    const t0 = performance.now();
+    const outcome = await runProbePod(api, NS, manifest(), {
+      timeoutMs: 5000,
+      pollMs: 1000,
+      signal: stop.signal,
+    });
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(outcome).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/was abandoned: the diagnosis was stopped/),
+    });
+    expect(await leftoverProbePods(sim)).toEqual([]);
+  });
+
+  it.each([
+    ['reading its status', { verb: 'get' as const, resource: 'pods', namespace: NS, status: 500 }],
+    ['reading its log', { verb: 'get' as const, resource: 'pods/log', namespace: NS, status: 500 }],
+  ])('an API error while %s: the reason, and the pod deleted', async (_label, fault) => {
+    const { sim, api, manifest } = await start((s) => {
+      s.faults.rules.push(fault);
+    });
+    const outcome = await runProbePod(api, NS, manifest(), { timeoutMs: 5000, pollMs: 10 });
+    expect(outcome).toMatchObject({ ok: false, reason: expect.stringMatching(/500/) });
+    expect(await leftoverProbePods(sim)).toEqual([]);
+  });
+
   it('a delete that fails is reported with how to collect the leftover', async () => {
     const { api, manifest } = await start((s) => {
       s.faults.rules.push({ verb: 'delete', resource: 'pods', namespace: NS, status: 500 });

@@ -32,7 +32,7 @@ export interface ProbePodInput {
   spec: ProbeSpec;
   /** Client side: the pod whose DNS settings the probe copies. */
   client?: Pod;
-  /** Ties the pod to one diagnosis, for logs and cleanup. */
+  /** Ties the pod to one diagnosis, for logs and cleanup; unique (random) per diagnosis. */
   runId: string;
 }
 
@@ -41,7 +41,8 @@ export function probePodManifest(input: ProbePodInput, settings: ProbePodSetting
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      generateName: `dnsmedic-probe-${input.side}-`,
+      // Named by us, not generateName: if the create's answer is lost, we still know what to delete.
+      name: `dnsmedic-probe-${input.side}-${input.runId}`,
       namespace: settings.namespace,
       labels: { ...PROBE_LABELS, 'dnsmedic.io/side': input.side, 'dnsmedic.io/run': input.runId },
       ...(input.client

@@ -18,6 +18,7 @@ import { parseResolvConf } from '../../playbooks/parsers/resolv-conf.js';
 import type { ResolvConf } from '../../playbooks/parsers/resolv-conf-types.js';
 import type { ProbePodApi } from '../k8s/probe-pods.js';
 import { type ProbePlan, type ProbePlanOptions, planProbes } from '../probe/plan.js';
+import { swapSearchLines } from '../probe/run-spec.js';
 import { PROBE_SPEC_VERSION, type ProbeSpec } from '../probe/spec.js';
 import { nameProblem } from '../probe/validate.js';
 import { type ProbePodSettings, probePodManifest } from './manifest.js';
@@ -98,7 +99,7 @@ export async function probeWithPods(
       : unseen('no node runs a CoreDNS pod: nowhere to run the CoreDNS-side probe pod'),
     notes,
   };
-  if (client && clientOutcome) out.podResolvConf = observedResolvConf(clientOutcome, client, e, settings);
+  if (client && clientOutcome) out.podResolvConf = observedResolvConf(clientOutcome, client, settings);
   if (corednsOutcome) out.nodeResolvConf = nodeResolvConf(corednsOutcome);
   if (nodeOutcome && clientNode) out.nodeFacts = nodeFacts(nodeOutcome, clientNode, notes);
   return out;
@@ -133,11 +134,17 @@ function tracesFor(e: Evidence, plan: ProbePlan, settings: ProbePodSettings): Pi
     (n): n is string => n !== undefined && n !== '' && nameProblem(n) === undefined,
   );
   if (names.length === 0) return {};
-  const domain = seenValue(e.clusterDns)?.clusterDomain.replace(/^\.|\.$/g, '');
   const ns = e.target.namespace;
-  const searchAs =
-    domain && ns ? { from: `${settings.namespace}.svc.${domain}`, to: `${ns}.svc.${domain}` } : undefined;
+  const searchAs = ns ? namespaceSwap(settings, ns) : undefined;
   return { traces: { names: [...new Set(names)], ...(searchAs ? { searchAs } : {}) } };
+}
+
+/** The probe namespace's search entry stands for the client's, whatever cluster domain the kubelet writes. */
+export function namespaceSwap(
+  settings: ProbePodSettings,
+  clientNamespace: string,
+): { from: string; to: string } {
+  return { from: `${settings.namespace}.svc`, to: `${clientNamespace}.svc` };
 }
 
 /**
@@ -148,26 +155,13 @@ function tracesFor(e: Evidence, plan: ProbePlan, settings: ProbePodSettings): Pi
 function observedResolvConf(
   o: ProbePodOutcome,
   client: Pod,
-  e: Evidence,
   settings: ProbePodSettings,
 ): Gathered<ObservedResolvConf> {
   if (!o.ok) return unseen(o.reason);
   if (o.report.resolvConf === undefined)
     return unseen(o.report.resolvConfError ?? 'the probe could not read its resolv.conf');
-  const domain = seenValue(e.clusterDns)?.clusterDomain.replace(/^\.|\.$/g, '');
-  const ns = client.metadata.namespace ?? 'default';
-  let text = o.report.resolvConf;
-  if (domain) {
-    const from = `${settings.namespace}.svc.${domain}`;
-    text = text
-      .split('\n')
-      .map((line) =>
-        /^\s*search\s/.test(line)
-          ? line.replace(new RegExp(`(\\s)${escapeRegExp(from)}(?=\\s|$)`), `$1${ns}.svc.${domain}`)
-          : line,
-      )
-      .join('\n');
-  }
+  const swap = namespaceSwap(settings, client.metadata.namespace ?? 'default');
+  const text = swapSearchLines(o.report.resolvConf, swap);
   return seen({ text, parsed: parseResolvConf(text), source: 'probe-pod' });
 }
 
@@ -194,8 +188,4 @@ function forwardsToResolvConf(e: Evidence): boolean {
   return corefile.parsed.servers.some((s) =>
     s.directives.some((d) => d.name === 'forward' && d.args.slice(1).some((a) => a.startsWith('/'))),
   );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

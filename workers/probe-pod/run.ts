@@ -24,10 +24,13 @@ export interface RunOptions {
 
 /** The report is one line; anything much bigger is not a report. */
 const LOG_LIMIT_BYTES = 4 * 1024 * 1024;
+/** Create errors after which the pod certainly does not exist. */
+const NO_POD = new Set(['forbidden', 'unauthorized', 'not-found', 'bad-request', 'http-error']);
 /** Waiting reasons that will not resolve by themselves within a probe's lifetime. */
 const STUCK = new Set([
   'ErrImagePull',
   'ImagePullBackOff',
+  'ErrImageNeverPull',
   'InvalidImageName',
   'CreateContainerConfigError',
   'CreateContainerError',
@@ -45,7 +48,12 @@ export async function runProbePod(
   try {
     created = await api.create(namespace, manifest);
   } catch (err) {
-    return refused(err, namespace);
+    const outcome = refused(err, namespace);
+    // No answer (timeout, connection lost, 5xx) does not mean no pod: delete it by its name.
+    const named = (manifest as { metadata?: { name?: string } }).metadata?.name;
+    const unanswered = err instanceof ClusterApiError && !NO_POD.has(err.kind);
+    const cleanup = unanswered && named ? await remove(api, namespace, named) : undefined;
+    return cleanup ? { ...outcome, cleanup } : outcome;
   }
   const name = created.metadata.name;
   let outcome: ProbePodOutcome;
@@ -74,7 +82,9 @@ async function waitAndRead(
     const stuck = stuckReason(pod);
     if (stuck) return { ok: false, reason: `${where} cannot start: ${stuck}` };
     const left = options.timeoutMs - (Date.now() - started);
-    if (left <= 0 || options.signal?.aborted) {
+    if (options.signal?.aborted)
+      return { ok: false, reason: `${where} was abandoned: the diagnosis was stopped` };
+    if (left <= 0) {
       return { ok: false, reason: `${where} did not finish within ${options.timeoutMs / 1000} s (${phase})` };
     }
     await sleep(Math.min(pollMs, left), options.signal);

@@ -46,11 +46,12 @@ export async function runProbeSpec(spec: ProbeSpec, env: ProbeEnvironment): Prom
     traced,
     spec.apiServer ? connectApiServer(spec, env, skipped) : undefined,
   ]);
+  const results = [...run.results.filter((r) => r !== undefined), ...(apiServer ? [apiServer] : [])];
   const report: ProbeReport = {
     version: PROBE_SPEC_VERSION,
-    results: [...run.results.filter((r) => r !== undefined), ...(apiServer ? [apiServer] : [])],
+    results: results.map(boundSample),
     traces: traces.traces,
-    skipped: [...skipped, ...run.skipped, ...traces.skipped],
+    skipped: bounded([...skipped, ...run.skipped, ...traces.skipped]),
     ms: Math.round(performance.now() - t0),
   };
   if (spec.nodeFacts) {
@@ -81,6 +82,24 @@ async function connectApiServer(
   }
 }
 
+/** A headless Service's answer can run to kilobytes: the report keeps the start (its limits: spec.ts). */
+const MAX_SAMPLE = 1000;
+const MAX_SKIPPED = 100;
+const MAX_NOTE = 500;
+
+function boundSample(r: ProbeResult): ProbeResult {
+  return r.sample !== undefined && r.sample.length > MAX_SAMPLE
+    ? { ...r, sample: `${r.sample.slice(0, MAX_SAMPLE - 1)}…` }
+    : r;
+}
+
+function bounded(notes: string[]): string[] {
+  const unique = [...new Set(notes)].map((n) => (n.length > MAX_NOTE ? `${n.slice(0, MAX_NOTE - 1)}…` : n));
+  return unique.length > MAX_SKIPPED
+    ? [...unique.slice(0, MAX_SKIPPED - 1), `${unique.length - MAX_SKIPPED + 1} more not listed`]
+    : unique;
+}
+
 /** The pod's own nameservers as targets (how the CoreDNS side learns the node's upstreams). */
 function ownServerSeries(spec: ProbeSpec, rc: ResolvConf | undefined, skipped: string[]): PlannedSeries[] {
   const own = spec.resolvConfServers;
@@ -104,13 +123,32 @@ function ownServerSeries(spec: ProbeSpec, rc: ResolvConf | undefined, skipped: s
   });
 }
 
+function searchAs(rc: ResolvConf, swap: { from: string; to: string } | undefined): ResolvConf {
+  return swap ? { ...rc, search: rc.search.map((d) => swapSearch(d, swap)) } : rc;
+}
+
 /**
  * The probe runs in its own namespace: its namespace search entry stands for the client's. `from`
- * matches a whole entry or its leading labels (`ns.svc` matches `ns.svc.<any cluster domain>`).
+ * matches a whole entry or its leading labels (`ns.svc` matches `ns.svc.<any cluster domain>`),
+ * so it holds whatever cluster domain the kubelet writes.
  */
-function searchAs(rc: ResolvConf, swap: { from: string; to: string } | undefined): ResolvConf {
-  if (!swap) return rc;
-  const swapped = (d: string) =>
-    d === swap.from ? swap.to : d.startsWith(`${swap.from}.`) ? `${swap.to}${d.slice(swap.from.length)}` : d;
-  return { ...rc, search: rc.search.map(swapped) };
+export function swapSearch(domain: string, swap: { from: string; to: string }): string {
+  if (domain === swap.from) return swap.to;
+  return domain.startsWith(`${swap.from}.`) ? `${swap.to}${domain.slice(swap.from.length)}` : domain;
+}
+
+/** The same swap on resolv.conf text: the `search` line's entries, nothing else touched. */
+export function swapSearchLines(text: string, swap: { from: string; to: string }): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const m = /^(\s*search\s+)(.*)$/.exec(line);
+      return m
+        ? `${m[1]}${(m[2] ?? '')
+            .split(/\s+/)
+            .map((d) => swapSearch(d, swap))
+            .join(' ')}`
+        : line;
+    })
+    .join('\n');
 }

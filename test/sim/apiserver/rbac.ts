@@ -55,6 +55,8 @@ export class RbacPolicy {
       if (!bound) continue;
       const ref = d.roleRef ?? {};
       const where = d.kind === 'RoleBinding' ? d.metadata?.namespace : undefined;
+      // A RoleBinding always lives in a namespace; without one it grants nothing (never everything).
+      if (d.kind === 'RoleBinding' && !where) continue;
       const key = ref.kind === 'Role' ? `Role/${where}/${ref.name}` : `ClusterRole/${ref.name}`;
       grants.push({ rules: roles.get(key) ?? [], ...(where ? { namespace: where } : {}) });
     }

@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mapDialer } from '../../../workers/probe/dialer.js';
 import { runProbeSpec } from '../../../workers/probe/run-spec.js';
-import { PROBE_SPEC_VERSION, type ProbeSpec } from '../../../workers/probe/spec.js';
+import {
+  formatReport,
+  PROBE_SPEC_VERSION,
+  type ProbeSpec,
+  parseProbeReport,
+} from '../../../workers/probe/spec.js';
 import { type SimDnsServers, startDnsServers } from '../../sim/dns/index.js';
 
 const cluster = {
@@ -81,6 +86,31 @@ describe('runProbeSpec', () => {
     const k8s = report.traces.find((t) => t.libc === 'musl' && t.name === 'kubernetes.default');
     expect(k8s?.queries.map((q) => q.outcome)).toContain('nxdomain');
     expect(k8s?.result).toBe('answer');
+  });
+
+  it("a huge answer (a headless Service's) is cut in the report, which stays readable", async () => {
+    const many = Array.from({ length: 400 }, (_, i) => `10.244.${Math.floor(i / 250)}.${i % 250}`);
+    const big = await startDnsServers({
+      '10.96.0.11:53': { records: { 'db.shop.svc.cluster.local': { A: many } } },
+    });
+    try {
+      const spec: ProbeSpec = {
+        ...base,
+        count: 1,
+        series: [
+          {
+            target: { host: '10.96.0.11', port: 53, hop: 'dns-service', side: 'client' },
+            query: { name: 'db.shop.svc.cluster.local', type: 'A', transport: 'tcp', timeoutMs: 1000 },
+          },
+        ],
+      };
+      const report = await runProbeSpec(spec, { dialer: mapDialer(big.map), resolvConf: RESOLV });
+      expect(report.results[0]?.sample?.length).toBeLessThanOrEqual(1000);
+      expect(report.results[0]?.sample).toMatch(/…$/);
+      expect(typeof parseProbeReport(formatReport(report))).toBe('object');
+    } finally {
+      await big.close();
+    }
   });
 
   it('a server the map does not cover is silence to the libc, and noted', async () => {

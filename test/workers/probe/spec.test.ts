@@ -80,6 +80,27 @@ describe('parseProbeReport', () => {
   });
 
   it.each([
+    ['a server that is not an address (escape codes)', { server: '\u001b]0;pwned\u0007' }],
+    ['an rcode key with escape codes', { rcodes: { '\u001b[2J': 1 } }],
+  ])('refuses a result with %s', (_label, bad) => {
+    const result = {
+      hop: 'dns-service',
+      side: 'client',
+      server: '10.96.0.10:53',
+      name: 'example.com',
+      qtype: 'A',
+      transport: 'udp',
+      attempts: 1,
+      answered: 1,
+      rcodes: { NOERROR: 1 },
+      timeouts: 0,
+      truncated: 0,
+      ...bad,
+    };
+    expect(parseProbeReport(formatReport({ ...report, results: [result as never] }))).toMatch(/malformed/);
+  });
+
+  it.each([
     ['no marker', 'dnsmedic: probe: spec count: too big\n', /printed no report/],
     ['a report cut short', `${REPORT_MARKER}{"version":1,"res`, /not complete JSON/],
     ['a report of the wrong shape', `${REPORT_MARKER}{"version":1,"results":"all good"}`, /malformed/],
