@@ -58,6 +58,21 @@ export function clfToIso(clf: string): string | undefined {
   return m && month ? `${m[3]}-${month}-${m[1]}T${m[4]}${m[5] === '+0000' ? 'Z' : m[5]}` : undefined;
 }
 
+/**
+ * `s.startsWith(prefix, pos)` for a non-empty prefix, cheaper: this V8's startsWith costs ~55
+ * instructions a character (callgrind), a slice compared with `===` a third of that, and the
+ * prefix's last character rules most lines out before either.
+ */
+function startsAt(s: string, prefix: string, pos: number): boolean {
+  const at = Math.max(pos, 0);
+  const end = at + prefix.length;
+  return (
+    end <= s.length &&
+    s.charCodeAt(end - 1) === prefix.charCodeAt(prefix.length - 1) &&
+    s.slice(at, end) === prefix
+  );
+}
+
 export function parseLine(line: string): ParsedLine {
   let pos = 0;
   let at: string | undefined;
@@ -77,7 +92,7 @@ export function parseLine(line: string): ParsedLine {
     }
   }
   const quote = line.indexOf('"', pos);
-  if (quote > 0 && (level === 'INFO' || level === '') && line.startsWith(' - ', line.indexOf(' ', pos))) {
+  if (quote > 0 && (level === 'INFO' || level === '') && startsAt(line, ' - ', line.indexOf(' ', pos))) {
     if (!at && level === '') at = clfTime(line, pos, quote);
     const q = parseQuery(line, pos, quote, at);
     if (q) return q;
@@ -119,11 +134,11 @@ function parseQuery(
 }
 
 function parseOther(line: string, pos: number, level: string, at: string | undefined): ParsedLine {
-  if (line.startsWith('plugin/errors: ', pos)) return parseErrorsPlugin(line, pos + 15, at);
+  if (startsAt(line, 'plugin/errors: ', pos)) return parseErrorsPlugin(line, pos + 15, at);
   const event = eventOf(line, pos, level);
   if (event) return { kind: 'event', at, event: event.event, detail: event.detail };
-  if (line.startsWith('CoreDNS-', pos)) return { kind: 'version', at, version: line.slice(pos + 8).trim() };
-  if (level !== '' || line.startsWith('linux/', pos) || line.startsWith('.:53', pos))
+  if (startsAt(line, 'CoreDNS-', pos)) return { kind: 'version', at, version: line.slice(pos + 8).trim() };
+  if (level !== '' || startsAt(line, 'linux/', pos) || startsAt(line, '.:53', pos))
     return { kind: 'known', at };
   // klog lines (`I0612 03:15:09.297602 ...`) other than the API errors eventOf already took.
   if (/^[IWEF]\d{4} /.test(line.slice(pos, pos + 6))) return { kind: 'known', at };
@@ -152,15 +167,16 @@ interface EventMatch {
 
 function eventOf(line: string, pos: number, level: string): EventMatch | undefined {
   const rest = pos === 0 ? line : line.slice(pos);
-  if (rest.startsWith('plugin/loop: Loop')) return { event: 'loop', detail: /\(([^)]*)\)/.exec(rest)?.[1] };
+  if (startsAt(rest, 'plugin/loop: Loop', 0)) return { event: 'loop', detail: /\(([^)]*)\)/.exec(rest)?.[1] };
   if (rest.includes('Error during parsing')) {
     return {
       event: 'parse-error',
       detail: /Unknown directive '([^']+)'/.exec(rest)?.[1] ?? rest.slice(0, 200),
     };
   }
-  if (rest.startsWith('plugin/reload: Corefile changed but reload failed')) return { event: 'reload-failed' };
-  if (rest.startsWith('plugin/reload: Running configuration') || rest.startsWith('Reloading complete')) {
+  if (startsAt(rest, 'plugin/reload: Corefile changed but reload failed', 0))
+    return { event: 'reload-failed' };
+  if (startsAt(rest, 'plugin/reload: Running configuration', 0) || startsAt(rest, 'Reloading complete', 0)) {
     return { event: 'reload-ok' };
   }
   const failedWatch = rest.includes('Failed to watch') || rest.includes('Failed to list');
@@ -174,8 +190,8 @@ function eventOf(line: string, pos: number, level: string): EventMatch | undefin
   }
   if (rest.includes('unsynced Kubernetes API')) return { event: 'unsynced-api' };
   if (
-    rest.startsWith('plugin/ready: Still waiting on') ||
-    rest.startsWith('plugin/ready: Plugins not ready')
+    startsAt(rest, 'plugin/ready: Still waiting on', 0) ||
+    startsAt(rest, 'plugin/ready: Plugins not ready', 0)
   ) {
     return { event: 'not-ready' };
   }

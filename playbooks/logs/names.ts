@@ -36,9 +36,6 @@ const EXTERNAL_TLDS = words(
 /** TLDs nobody names a namespace after: `x.example.com.svc.<d>` is `x.example.com` plus `svc.<d>`. */
 const NAMESPACE_TLDS = words('com net org io cn de uk jp fr ru eu gov edu');
 
-const SVC = bytes('svc');
-const POD = bytes('pod');
-
 /** Words grouped by length (`set[n]` holds the words of n letters), so a label is compared in place. */
 function words(list: string): Uint8Array[][] {
   const byLength: Uint8Array[][] = [];
@@ -57,6 +54,14 @@ function labelIn(b: Uint8Array, from: number, to: number, set: Uint8Array[][]): 
   if (!candidates) return false;
   for (const w of candidates) if (matchesAt(b, from, w)) return true;
   return false;
+}
+
+/**
+ * b[at..at+3) equals the lower-case letters c0 c1 c2, ignoring ASCII case (`svc`, `pod`): unrolled,
+ * as a loop costs ~17 instructions a byte here.
+ */
+function isWord3(b: Uint8Array, at: number, c0: number, c1: number, c2: number): boolean {
+  return ((b[at + 2] ?? 0) | 0x20) === c2 && ((b[at + 1] ?? 0) | 0x20) === c1 && ((b[at] ?? 0) | 0x20) === c0;
 }
 
 /** The last dot in b[start..from], or -1. */
@@ -111,17 +116,19 @@ function classify(b: Uint8Array, start: number, end: number, suffix: FixedBytes,
   const kindStart = restEnd - 3;
   const kindDot = kindStart - 1;
   if (kindStart < start || (kindDot >= start && b[kindDot] !== DOT)) return EXPANSION;
-  if (matchesAt(b, kindStart, POD)) return dots(b, start, restEnd) === 2 ? CLUSTER : EXPANSION;
-  if (!matchesAt(b, kindStart, SVC) || kindDot < start) return EXPANSION;
+  if (isWord3(b, kindStart, 112, 111, 100)) return dots(b, start, restEnd) === 2 ? CLUSTER : EXPANSION;
+  if (!isWord3(b, kindStart, 115, 118, 99) || kindDot < start) return EXPANSION;
   // [...before, ns, 'svc']: `<x>.svc.<d>` is never a record, it is a search step.
   const nsDot = lastDot(b, kindDot - 1, start);
   if (nsDot < 0 || labelIn(b, nsDot + 1, kindDot, NAMESPACE_TLDS)) return EXPANSION;
   // One pass over what precedes the namespace: how many labels, where the last one starts, and
-  // (with three) where the second one does.
+  // (with three) where the second one does. Three or more labels are a search step unless the name
+  // starts with `_` (`_port._proto.<svc>`): without one, the pass stops at the third.
   let before = 1;
   let labelStart = start;
   let firstDot = -1;
-  for (let i = nsDot - 1; i >= start && before < 4; i--) {
+  const most = b[start] === 95 ? 4 : 3;
+  for (let i = nsDot - 1; i >= start && before < most; i--) {
     if (b[i] !== DOT) continue;
     if (before === 1) labelStart = i + 1;
     firstDot = i;

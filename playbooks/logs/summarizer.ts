@@ -51,6 +51,10 @@ const RCODES: readonly Rcode[] = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 
 const NO_RESPONSE = RCODES.length;
 const [NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, OTHER] = [0, 1, 2, 3, 4, 5, 6];
 const EXPANSION = NAME_CLASSES.indexOf('search-expansion');
+/** A failing name's code as reported, per counter row: "no response" is reported as TIMEOUT. */
+const FAILED_CODES: readonly FailedName['rcode'][] = [...RCODES, 'TIMEOUT'];
+/** FNV-1a of `${code} ` per row, where the distinct count's hash of `${code} ${name}` starts. */
+const CODE_HASHES = FAILED_CODES.map((c) => fnvString(FNV_START, `${c} `));
 /** Bytes up to the minute: `2026-11-26T09:14`, `[26/Nov/2026:09:14`. */
 const ISO_MINUTE = 16;
 const CLF_MINUTE = 18;
@@ -288,8 +292,7 @@ export class LogSummarizer {
     }
     if (tracked) {
       const authoritative = !noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 97, 97);
-      const code = noResponse ? 'TIMEOUT' : (RCODES[rcode] ?? 'OTHER');
-      this.failedName(b, start, end, code, NAME_CLASSES[nameClass] ?? 'external', authoritative, at);
+      this.failedName(b, start, end, rcode, NAME_CLASSES[nameClass] ?? 'external', authoritative, at);
     }
   }
 
@@ -327,19 +330,21 @@ export class LogSummarizer {
     return bucket;
   }
 
-  /** Counts the failing name the scan found in the line b[start..end). */
+  /** Counts the failing name the scan found in the line b[start..end), of counter row `row`. */
   private failedName(
     b: Buffer,
     start: number,
     end: number,
-    rcode: FailedName['rcode'],
+    row: number,
     nameClass: NameClass,
     authoritative: boolean,
     at: string | undefined,
   ): void {
     const { nameStart, nameEnd } = this.scan;
-    // The distinct count hashes `${rcode} ${name}` from the bytes, as DistinctCounter.add would.
-    this.distinctFailed.addHash(fnvBytes(fnvString(FNV_START, `${rcode} `), b, nameStart, nameEnd));
+    const rcode = FAILED_CODES[row] ?? 'OTHER';
+    // The distinct count hashes `${rcode} ${name}` from the bytes, as DistinctCounter.add would,
+    // from the hash of its code (made once, not per line).
+    this.distinctFailed.addHash(fnvBytes(CODE_HASHES[row] ?? FNV_START, b, nameStart, nameEnd));
     const name = b.toString('latin1', nameStart, nameEnd);
     const key = `${rcode} ${name}`;
     const known = this.failed.get(key);
