@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { leftoverProbePods } from '../fixtures/probe-pods.js';
+import { loadScenario, SCENARIOS_DIR } from '../sim/scenario/load.js';
+import { startSimulation } from '../sim/simulate.js';
 import { CLI, ROOT, runCli } from './run-cli.js';
 
 const HEALTHY = 'test/sim/scenarios/healthy-kubeadm.yaml';
@@ -100,34 +103,45 @@ describe('dnsmedic diagnose (real process, simulated cluster)', () => {
 
 describe('dnsmedic diagnose, stopped with Ctrl-C while a probe pod hangs', () => {
   it('stops waiting, deletes the probe pods, prints what it has and exits 130', async () => {
-    const hanging = join(dir, 'hanging.yaml');
-    writeFileSync(
-      hanging,
-      'extends: kubeadm\ndescription: probes hang\nexpect: { verdict: dns.healthy }\nprobePods: { hang: true }\n',
-    );
-    const child = spawn(process.execPath, [CLI, 'diagnose', '--scenario', hanging], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    // By then the probe pods usually run; if gathering is still going, the stop is the same:
-    // the pods are created, seen to be abandoned at the first look, and deleted.
-    const started = performance.now();
-    await sleep(1500);
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toContain('dnsmedic: stopping; deleting probe pods first');
-    expect(code).toBe(130);
-    expect(stdout).toMatch(/was abandoned: the diagnosis was stopped/);
-    // Well before the 60 s a hanging probe pod would otherwise be waited for.
-    expect(performance.now() - started).toBeLessThan(15_000);
+    // The simulator runs here, so the test sees the pods the real process creates and deletes.
+    const scenario = loadScenario(join(SCENARIOS_DIR, 'healthy-kubeadm.yaml'));
+    scenario.probePods = { hang: true };
+    const sim = await startSimulation(scenario);
+    try {
+      const t = scenario.target;
+      const args = [
+        'diagnose',
+        `${t.namespace}/${t.pod}`,
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--probes',
+        'pod',
+      ];
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      const created = () => sim.api.requests.filter((r) => r.method === 'POST' && r.status === 201).length;
+      const started = performance.now();
+      while (created() < 2 && performance.now() - started < 30_000) await sleep(50);
+      expect(created()).toBe(2);
+      child.kill('SIGINT');
+      const code = await closed;
+      expect(stderr).toContain('dnsmedic: stopping; deleting probe pods first');
+      expect(code).toBe(130);
+      expect(stdout).toMatch(/was abandoned: the diagnosis was stopped/);
+      expect(await leftoverProbePods(sim)).toEqual([]);
+      // Well before the 60 s a hanging probe pod would otherwise be waited for.
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      await sim.close();
+    }
   });
 });
 
