@@ -41,7 +41,8 @@ export interface PartialSummary {
   registers: Uint8Array;
 }
 
-const MAX_FAILED_NAMES = 2000;
+/** Failing names tracked per reader; beyond it the table keeps the frequent ones (Misra-Gries). */
+export const MAX_FAILED_NAMES = 2000;
 const TOP_FAILED_NAMES = 100;
 const EVENTS_PER_KIND = 10;
 const MAX_MINUTES = 1440;

@@ -1,4 +1,6 @@
 /** What `dnsmedic logs` prints: the guide's Step 3 read of a CoreDNS log, then the findings. */
+
+import { MAX_FAILED_NAMES } from '../logs/summarizer.js';
 import type { LogEvent, LogSummary, Rcode } from '../logs/summary-types.js';
 import { block, findingMarkdown } from './markdown.js';
 import { markdownEscape as esc, terminalSafe as safe } from './sanitize.js';
@@ -85,6 +87,14 @@ export function renderLogsText(s: LogSummary, report: Report, style: TextStyle):
     const top = s.failedNames.slice(0, 10);
     if (top.length > 0) {
       out.push('', paint('bold', `Failing names (top ${top.length} of about ${n(s.distinctFailedNames)})`));
+      // Past the tracking cap the frequent names stay but their counts are lower bounds.
+      if (s.distinctFailedNames > MAX_FAILED_NAMES)
+        out.push(
+          paint(
+            'dim',
+            `  more names failed than are tracked (${n(MAX_FAILED_NAMES)}): counts are at least these`,
+          ),
+        );
       for (const f of top)
         out.push(
           `  ${f.rcode.padEnd(9)} ${String(f.count).padStart(8)}  ${safe(f.name)}  ${paint('dim', `${f.nameClass}${f.authoritative ? ', answered by CoreDNS' : ''}${f.lastSeen ? `, last ${f.lastSeen}` : ''}`)}`,
