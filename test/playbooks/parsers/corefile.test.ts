@@ -582,7 +582,9 @@ describe('size', () => {
   // shares two cores, and what matters is the shape (linear), which a loaded machine does not change.
   let baselineMs = 0;
 
-  it('a 1 MB Corefile parses in linear time (16 times the input, well under 40 times the time)', () => {
+  // 16 times the input: linear code takes 16-50 times as long (small inputs stay in cache), a
+  // quadratic one 256 times. The bound sits between.
+  it('a 1 MB Corefile parses in linear time (16 times the input, under 100 times the time)', () => {
     const text = bigCorefile();
     expect(text.length).toBeGreaterThanOrEqual(1024 * 1024);
     const small = bigCorefile(64 * 1024);
@@ -592,7 +594,7 @@ describe('size', () => {
       cf = parseCorefile(text);
     });
     baselineMs = ms;
-    expect(ms / Math.max(smallMs, 0.5)).toBeLessThan(40);
+    expect(ms / Math.max(smallMs, 0.5)).toBeLessThan(100);
     expect(cf?.problems).toEqual([]);
     expect(cf?.servers.length).toBeGreaterThan(7000);
     expect(cf?.servers.at(-1)?.directives.map((d) => d.name)).toEqual(['errors', 'cache', 'forward', 'log']);
