@@ -26,9 +26,13 @@ export const CATALOG = {
   'coredns.max-concurrent-exceeded': { kind: 'cause', title: 'forward max_concurrent exceeded' },
   'coredns.autopath-enabled': { kind: 'cause', title: 'autopath plugin enabled' },
   'coredns.query-log-disabled': { kind: 'advisory', title: 'query log (log plugin) is off' },
-  'upstream.error-rcode': { kind: 'cause', title: 'upstream DNS answers with an error' },
-  'upstream.unreachable': { kind: 'cause', title: 'upstream DNS unreachable' },
-  'nodelocal.privatezone-prefer-udp': { kind: 'cause', title: 'private-zone names need prefer_udp' },
+  'upstream.error-rcode': { kind: 'cause', title: 'upstream DNS answers with an error', externalOnly: true },
+  'upstream.unreachable': { kind: 'cause', title: 'upstream DNS unreachable', externalOnly: true },
+  'nodelocal.privatezone-prefer-udp': {
+    kind: 'cause',
+    title: 'private-zone names need prefer_udp',
+    externalOnly: true,
+  },
   'service.not-found': { kind: 'cause', title: 'no Service or pod behind the name' },
   'service.headless-old-coredns': { kind: 'cause', title: 'headless Service on CoreDNS < 1.7.0' },
   'service.headless-truncated': { kind: 'cause', title: 'truncated answer the client cannot retry' },
@@ -47,7 +51,7 @@ export const CATALOG = {
   'nodelocal.not-injected': { kind: 'cause', title: 'pods bypass NodeLocal DNSCache' },
   'nodelocal.alpine-parallel': { kind: 'cause', title: 'musl client bypasses NodeLocal DNSCache' },
   'dns.provider-kube-dns': { kind: 'advisory', title: 'cluster runs kube-dns, not CoreDNS' },
-} as const satisfies Record<string, { kind: RowKind; title: string }>;
+} as const satisfies Record<string, { kind: RowKind; title: string; externalOnly?: true }>;
 
 export type CheckId = keyof typeof CATALOG;
 
@@ -58,6 +62,14 @@ export type VerdictId = CheckId | typeof HEALTHY | typeof INCONCLUSIVE;
 
 export function isCause(id: CheckId): boolean {
   return CATALOG[id].kind === 'cause';
+}
+
+/**
+ * Rows whose fault only touches names CoreDNS forwards (external names): they cannot explain a
+ * failing cluster name, which CoreDNS answers from the cluster itself.
+ */
+export function onlyExternalNames(id: CheckId): boolean {
+  return 'externalOnly' in CATALOG[id];
 }
 
 /** Whether a verdict names a fault (a cause row), as opposed to healthy or inconclusive. */

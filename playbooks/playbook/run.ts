@@ -3,7 +3,8 @@
  * Pure. A check that needs evidence that could not be seen is inconclusive (with the reason and
  * the RBAC rule that would allow it); one whose evidence was not gathered in this mode is skipped.
  */
-import { CATALOG, HEALTHY, INCONCLUSIVE, isCause } from '../catalog.js';
+import { CATALOG, HEALTHY, INCONCLUSIVE, isCause, onlyExternalNames } from '../catalog.js';
+import { askedName } from '../checks/support-pod.js';
 import type { Check } from '../model/check.js';
 import type { Evidence } from '../model/evidence.js';
 import type { Finding, Severity } from '../model/finding.js';
@@ -100,15 +101,32 @@ function byReason<T extends { reason?: string }>(items: T[], label: (t: T) => st
   return out;
 }
 
-export function chooseVerdict(findings: Finding[], steps: StepOutcome[]): Verdict {
-  const causes = findings.filter((f) => isCause(f.checkId) && f.severity !== 'info').sort(byImportance);
+/**
+ * The finding that best explains the symptom. When the user names a cluster name, faults that
+ * touch only external names (upstream, private zones) cannot explain it and rank after the rest.
+ */
+export function chooseVerdict(
+  findings: Finding[],
+  steps: StepOutcome[],
+  asked?: { name: string; kind: 'cluster' | 'external' },
+): Verdict {
+  const irrelevant = (f: Finding) => asked?.kind === 'cluster' && onlyExternalNames(f.checkId);
+  const causes = findings
+    .filter((f) => isCause(f.checkId) && f.severity !== 'info')
+    .sort((a, b) => Number(irrelevant(a)) - Number(irrelevant(b)) || byImportance(a, b));
   const top = causes[0];
   if (top) {
-    const others = causes.slice(1).map((f) => f.checkId);
-    const over =
-      others.length > 0
-        ? ` It ranks above ${others.join(', ')} by severity and by how directly the evidence ties it to the failure.`
-        : '';
+    const others = causes.slice(1);
+    const outranked = others.filter((f) => irrelevant(f) && byImportance(f, top) < 0).map((f) => f.checkId);
+    const rest = others.map((f) => f.checkId).filter((id) => !outranked.includes(id));
+    const over = [
+      rest.length > 0
+        ? ` It ranks above ${rest.join(', ')} by severity and by how directly the evidence ties it to the failure.`
+        : '',
+      outranked.length > 0 && asked
+        ? ` ${outranked.join(', ')} ${outranked.length > 1 ? 'touch' : 'touches'} only external names, and ${asked.name} is a cluster name.`
+        : '',
+    ].join('');
     return { checkId: top.checkId, title: top.title, severity: top.severity, why: `${top.detail}${over}` };
   }
   const blind = steps.filter((s) => s.status === 'inconclusive');
@@ -147,7 +165,7 @@ export function runPlaybook(e: Evidence, options: DiagnoseOptions): Report {
   const results = (options.steps ?? STEPS).map((step) => runStep(step, e, checks));
   const steps = results.map((r) => r.outcome);
   const findings = results.flatMap((r) => r.findings).sort(byImportance);
-  const verdict = chooseVerdict(findings, steps);
+  const verdict = chooseVerdict(findings, steps, askedName(e));
   const cluster = options.cluster ?? {};
   return {
     schemaVersion: 1,

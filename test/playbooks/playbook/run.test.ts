@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../playbooks/checks/index.js';
 import type { Check } from '../../../playbooks/model/check.js';
+import type { Finding } from '../../../playbooks/model/finding.js';
 import { seen, unseen } from '../../../playbooks/model/gathered.js';
-import { runPlaybook } from '../../../playbooks/playbook/run.js';
+import { chooseVerdict, runPlaybook } from '../../../playbooks/playbook/run.js';
 import { STEPS } from '../../../playbooks/playbook/steps.js';
 import { emptyLogSummary, healthyEvidence, withEvidence } from '../../fixtures/evidence.js';
 
@@ -110,5 +111,43 @@ describe('runPlaybook', () => {
     expect(fields['DNS response code']).toBe('SERVFAIL');
     expect(fields.Time).toBe('2026-11-26 09:58:03 UTC');
     expect(fields['Instance IDs of the nodes running CoreDNS']).toBe('i-0bbb2222 i-0ccc3333');
+  });
+});
+
+describe('chooseVerdict and the asked name', () => {
+  const finding = (checkId: Finding['checkId'], severity: Finding['severity'], weight: number): Finding => ({
+    checkId,
+    severity,
+    title: checkId,
+    detail: `${checkId} detail.`,
+    evidence: [],
+    remedies: [],
+    weight,
+  });
+  const upstream = finding('upstream.unreachable', 'critical', 0.9);
+  const conntrack = finding('node.conntrack-full', 'critical', 0.8);
+
+  it('for a cluster name, a fault that touches only external names ranks after one that can explain it', () => {
+    const v = chooseVerdict([upstream, conntrack], [], {
+      name: 'cart.shop.svc.cluster.local',
+      kind: 'cluster',
+    });
+    expect(v.checkId).toBe('node.conntrack-full');
+    expect(v.why).toContain(
+      'upstream.unreachable touches only external names, and cart.shop.svc.cluster.local is a cluster name.',
+    );
+  });
+
+  it('for an external name, or no name, severity and weight decide as before', () => {
+    expect(
+      chooseVerdict([upstream, conntrack], [], { name: 'api.example.com', kind: 'external' }).checkId,
+    ).toBe('upstream.unreachable');
+    expect(chooseVerdict([upstream, conntrack], []).checkId).toBe('upstream.unreachable');
+  });
+
+  it('an upstream fault alone is still the verdict for a cluster name: nothing else explains it', () => {
+    expect(chooseVerdict([upstream], [], { name: 'cart', kind: 'cluster' }).checkId).toBe(
+      'upstream.unreachable',
+    );
   });
 });
