@@ -45,4 +45,5 @@ Options:
   --from NAMESPACE/POD         check: ask from a probe pod placed like this pod (with --kubeconfig,
                                --context, --scenario, --probe-namespace, --probe-image)
 
-Exit codes: 0 done, nothing wrong; 1 a fault was found; 2 bad input; 3 internal error.`;
+Exit codes: 0 done, nothing wrong; 1 a fault was found; 2 bad input; 3 internal error;
+130 stopped by Ctrl-C (probe pods are deleted first).`;
