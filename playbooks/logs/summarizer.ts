@@ -78,7 +78,8 @@ export function excerpt(latin1: string, max = 300): string {
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
-function emptySummary(clusterDomain: string): LogSummary {
+/** A summary of no lines: the start of every summary, and a fixture for tests. */
+export function emptySummary(clusterDomain: string): LogSummary {
   return {
     lines: 0,
     queries: 0,
