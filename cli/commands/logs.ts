@@ -1,7 +1,7 @@
 /**
  * `dnsmedic logs [file|-]`: streams a CoreDNS log through the summariser (bounded memory, any
  * size), then runs the log-based checks of the playbook on what it found (logs-report.ts, loaded
- * while reading threads start).
+ * only then: bad input is reported without loading the checks).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { summarizeFile, summarizeStream } from '../log-reader.js';
 
 type LogsCommand = Extract<Command, { kind: 'logs' }>;
 
-type Input = { kind: 'file'; path: string; size: number } | { kind: 'stream'; stream: Readable };
+type Input = { kind: 'file'; path: string } | { kind: 'stream'; stream: Readable };
 
 async function openInput(file: string, io: Io): Promise<Input> {
   if (file === '-') {
@@ -27,26 +27,17 @@ async function openInput(file: string, io: Io): Promise<Input> {
   });
   if (info.isDirectory()) throw new UsageError(`logs: ${file} is a directory, not a log file`);
   // FIFOs and devices (`<(kubectl logs ...)`) are read as streams; only regular files are split.
-  return info.isFile()
-    ? { kind: 'file', path: file, size: info.size }
-    : { kind: 'stream', stream: createReadStream(file) };
+  return info.isFile() ? { kind: 'file', path: file } : { kind: 'stream', stream: createReadStream(file) };
 }
 
-function summarize(
-  input: Input,
-  options: SummarizerOptions,
-  meanwhile: Promise<unknown>,
-): Promise<LogSummary> {
-  return input.kind === 'file'
-    ? summarizeFile(input.path, input.size, options, meanwhile)
-    : summarizeStream(input.stream, options);
+async function summarize(input: Input, options: SummarizerOptions): Promise<LogSummary> {
+  return input.kind === 'file' ? summarizeFile(input.path, options) : summarizeStream(input.stream, options);
 }
 
 export async function logs(command: LogsCommand, io: Io): Promise<number> {
   const input = await openInput(command.file, io);
   const options = command.clusterDomain ? { clusterDomain: command.clusterDomain } : {};
-  const reporting = import('./logs-report.js');
-  const summary = await summarize(input, options, reporting).catch((err: NodeJS.ErrnoException) => {
+  const summary = await summarize(input, options).catch((err: NodeJS.ErrnoException) => {
     throw err.code ? new UsageError(`logs: cannot read ${command.file}: ${err.code}`) : err;
   });
   const name = command.file === '-' ? 'standard input' : command.file;
@@ -57,7 +48,7 @@ export async function logs(command: LogsCommand, io: Io): Promise<number> {
       `logs: nothing in ${name} looks like a CoreDNS log (${lines} lines: ${unknown} unrecognised, ${overlong} overlong, ${binary} binary)`,
     );
   }
-  const { renderLogs } = await reporting;
+  const { renderLogs } = await import('./logs-report.js');
   const { text, fault } = renderLogs(summary, command.output, io.config.colour, new Date());
   io.stdout.write(text);
   return fault ? EXIT.fault : EXIT.ok;

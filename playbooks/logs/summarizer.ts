@@ -1,18 +1,18 @@
 /**
  * Streams a CoreDNS log into a LogSummary with bounded memory: counters, a capped table of the
  * most frequent failing names (Misra-Gries), capped events per kind, capped minute buckets.
- * Feed it Buffers of any size (`push`), then `end()`; or take `partial()` from several
- * summarisers over consecutive parts of one log and `mergePartials` them (parallel reading).
- * Each chunk is decoded as latin1 once (string offsets are byte offsets, and decoding cannot
- * fail), for the native `indexOf`; single bytes are read from the Buffer (see fast-query.ts).
- * What is kept (a failing name, a time, a non-query line) is sliced from the Buffer into a
- * string of its own; excerpts are re-decoded as UTF-8.
+ * Feed it bytes of any size (`push`, or `pushFrom` to read straight into the scanner), then
+ * `end()`; or take `partial()` from several summarisers (the logs of several pods) and
+ * `mergePartials` them.
+ * The WebAssembly scanner (scanner.ts) reads every line and counts the query lines it can; this
+ * module takes the rest: other lines (`parseLine`), failing names, minutes, events. What is kept
+ * is sliced into a string of its own (latin1: decoding cannot fail); excerpts are re-decoded as
+ * UTF-8.
  */
 import { DistinctCounter, FNV_START, fnvBytes, fnvString } from './distinct.js';
-import { newQueryScan, scanQueryLine } from './fast-query.js';
-import { FixedBytes } from './fixed-bytes.js';
 import { clfToIso, type ParsedLine, parseLine } from './line.js';
-import { NAME_CLASSES, type NameClassifier, nameClassifier } from './names.js';
+import { NAME_CLASSES } from './names.js';
+import { BIT_AUTHORITATIVE, BIT_NEW_MINUTE, BIT_TRACKED, C, KIND_OTHER, LineScanner, R } from './scanner.js';
 import type {
   CodeCounts,
   FailedName,
@@ -41,7 +41,7 @@ export interface PartialSummary {
   registers: Uint8Array;
 }
 
-/** Failing names tracked per reader; beyond it the table keeps the frequent ones (Misra-Gries). */
+/** Failing names tracked per log; beyond it the table keeps the frequent ones (Misra-Gries). */
 export const MAX_FAILED_NAMES = 2000;
 const TOP_FAILED_NAMES = 100;
 const EVENTS_PER_KIND = 10;
@@ -50,24 +50,13 @@ const MAX_UPSTREAMS = 64;
 /** Counter rows: the rcodes in this order, then "no response". */
 const RCODES: readonly Rcode[] = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED', 'FORMERR', 'NOTIMP', 'OTHER'];
 const NO_RESPONSE = RCODES.length;
-const [NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP, OTHER] = [0, 1, 2, 3, 4, 5, 6];
-const EXPANSION = NAME_CLASSES.indexOf('search-expansion');
+const [SERVFAIL, REFUSED, OTHER] = [2, 3, 6];
 /** A failing name's code as reported, per counter row: "no response" is reported as TIMEOUT. */
 const FAILED_CODES: readonly FailedName['rcode'][] = [...RCODES, 'TIMEOUT'];
 /** FNV-1a of `${code} ` per row, where the distinct count's hash of `${code} ${name}` starts. */
 const CODE_HASHES = FAILED_CODES.map((c) => fnvString(FNV_START, `${c} `));
-/** Bytes up to the minute: `2026-11-26T09:14`, `[26/Nov/2026:09:14`. */
-const ISO_MINUTE = 16;
-const CLF_MINUTE = 18;
-
-/**
- * The current minute of one time format as raw bytes, and its bucket: most lines fall in the
- * minute of the line before, recognised by comparing bytes instead of making a string.
- */
-interface MinuteSlot {
-  minute: FixedBytes;
-  bucket: { ok: number; failed: number } | undefined;
-}
+/** Bytes the scanner reads at a time: below V8's large-object size and in the CPU's caches. */
+const CHUNK = 256 << 10;
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
 export function excerpt(latin1: string, max = 300): string {
@@ -108,23 +97,17 @@ function countsOf(row: Float64Array, r: number): CodeCounts {
 
 export class LogSummarizer {
   private readonly clusterDomain: string;
-  private readonly classify: NameClassifier;
   private readonly maxLine: number;
   private readonly source: string | undefined;
   private readonly s: LogSummary;
-  private readonly scan = newQueryScan();
-  /** Responses per rcode row x name class, as plain numbers (keyed objects are slow here). */
-  private readonly codes = new Float64Array((RCODES.length + 1) * 3);
-  private carry: Buffer | undefined;
+  private readonly scanner: LineScanner;
+  /** Bytes at the scanner's start that begin a line not yet complete. */
+  private held = 0;
   private skipping = false;
   private lineNo = 0;
-  /** The current minute per time format (eras can alternate line by line). */
-  private readonly isoMinute: MinuteSlot = { minute: new FixedBytes(ISO_MINUTE), bucket: undefined };
-  private readonly clfMinute: MinuteSlot = { minute: new FixedBytes(CLF_MINUTE), bucket: undefined };
-  /** Where the latest query time sits in the current chunk: made a string once per chunk. */
-  private lastAtBytes: Buffer | undefined;
-  private lastAtStart = 0;
-  private lastAtEnd = 0;
+  private recognisedOther = 0;
+  /** The bucket of the current minute per time format (0 ISO, 1 CLF; eras can alternate). */
+  private readonly buckets: ({ ok: number; failed: number } | undefined)[] = [undefined, undefined];
   /** The latest CLF time and its ISO form. */
   private lastClf: { raw: string; at: string | undefined } = { raw: '', at: undefined };
   private readonly failed = new Map<string, FailedName>();
@@ -137,77 +120,134 @@ export class LogSummarizer {
 
   constructor(options: SummarizerOptions = {}) {
     this.clusterDomain = (options.clusterDomain ?? 'cluster.local').toLowerCase().replace(/^\.|\.$/g, '');
-    this.classify = nameClassifier(this.clusterDomain);
     this.maxLine = options.maxLineBytes ?? 64 * 1024;
     this.source = options.source;
     this.s = emptySummary(this.clusterDomain);
+    this.scanner = new LineScanner(this.clusterDomain, this.maxLine, CHUNK);
   }
 
-  push(chunk: Buffer): void {
+  push(chunk: Uint8Array): void {
     let from = 0;
-    if (this.skipping) {
-      // Inside an overlong line: find its end, reading nothing else.
-      const nl = chunk.indexOf(10);
-      if (nl < 0) return;
-      this.skipping = false;
-      from = nl + 1;
-    }
-    if (this.carry) {
-      // The line the previous chunk cut, joined in a buffer of its own: no chunk is ever copied.
-      const nl = chunk.indexOf(10, from);
-      const line = Buffer.concat([this.carry, chunk.subarray(from, nl < 0 ? chunk.length : nl)]);
-      this.carry = undefined;
-      if (nl < 0) {
-        this.keepRest(line, 0);
-        return;
+    while (from < chunk.length) {
+      if (this.skipping) {
+        // Inside an overlong line: find its end, reading nothing else.
+        const nl = chunk.indexOf(10, from);
+        if (nl < 0) return;
+        this.skipping = false;
+        from = nl + 1;
+        continue;
       }
-      this.line(line.toString('latin1'), line, 0, line.length, line.indexOf(0) >= 0);
-      from = nl + 1;
+      const n = Math.min(chunk.length - from, CHUNK);
+      this.scanner.bytes.set(chunk.subarray(from, from + n), this.scanner.start + this.held);
+      from += n;
+      this.scanHeld(this.held + n);
     }
-    this.lines(chunk, from);
-    this.flushLastTime();
   }
 
-  /** The complete lines of b from `from`; the unterminated rest is kept for the next chunk. */
-  private lines(b: Buffer, from: number): void {
-    const hasNul = b.indexOf(0, from) >= 0;
-    const t = b.toString('latin1');
-    let start = from;
+  /**
+   * Reads up to one chunk with `read` straight into the scanner's memory (no copy) and summarises
+   * it; `read` fills buf[offset..offset+length) and returns the bytes read. False at the end.
+   */
+  pushFrom(read: (buf: Uint8Array, offset: number, length: number) => number): boolean {
+    const n = read(this.scanner.bytes, this.scanner.start + this.held, CHUNK);
+    if (n <= 0) return false;
+    if (!this.skipping) this.scanHeld(this.held + n);
+    else {
+      const at = this.scanner.start + this.held;
+      const nl = this.scanner.bytes.indexOf(10, at);
+      if (nl >= 0 && nl < at + n) {
+        this.skipping = false;
+        this.scanner.bytes.copyWithin(at, nl + 1, at + n);
+        this.scanHeld(this.held + (at + n - nl - 1));
+      }
+    }
+    return true;
+  }
+
+  /** Reads the complete lines of the first `length` bytes at the scanner's start; keeps the rest. */
+  private scanHeld(length: number): void {
+    const sc = this.scanner;
+    const end = sc.start + length;
+    let pos = sc.start;
     for (;;) {
-      const nl = t.indexOf('\n', start);
-      if (nl < 0) break;
-      this.line(t, b, start, nl, hasNul);
-      start = nl + 1;
+      pos = sc.scan(pos, end);
+      this.scanned();
+      if (sc.recordCount() < sc.maxRecords) break;
     }
-    this.keepRest(b, start);
-  }
-
-  /** Keeps b[start..) as the start of the next line (a copy: the caller may reuse `b`). */
-  private keepRest(b: Buffer, start: number): void {
-    const rest = b.length - start;
+    const rest = end - pos;
     if (rest > this.maxLine) {
       this.lineNo++;
       this.s.lines++;
       this.s.overlong++;
       this.skipping = true;
-    } else if (rest > 0) {
-      this.carry = Buffer.from(b.subarray(start));
+      this.held = 0;
+    } else {
+      sc.bytes.copyWithin(sc.start, pos, end);
+      this.held = rest;
     }
+  }
+
+  /** Takes in what one scan left: its records in line order, then its counts of minutes. */
+  private scanned(): void {
+    const sc = this.scanner;
+    const r = sc.records;
+    const n = sc.recordCount();
+    let timedOther = -1;
+    for (let i = 0; i < n; i++) {
+      const o = i * sc.fields;
+      const line = r[o + R.line] ?? 0;
+      if (r[o + R.kind] === KIND_OTHER) {
+        // A string of its own (not a view of the scanner's memory, which the next chunk reuses).
+        const text = sc.bytes.toString('latin1', r[o + R.start], r[o + R.end]);
+        if (this.other(parseLine(text), text, this.lineNo + line)) timedOther = line;
+      } else this.query(r, o);
+    }
+    const last = sc.lastTime();
+    if (last.line > timedOther) {
+      const at = this.timeOf(sc.bytes, last.start, last.end);
+      if (at) this.s.lastTime = at;
+    }
+    const c = sc.counts;
+    for (let slot = 0; slot < 2; slot++) {
+      const at = C.pending + slot * 2;
+      this.count(this.buckets[slot], c[at] ?? 0, c[at + 1] ?? 0);
+      c[at] = 0;
+      c[at + 1] = 0;
+    }
+    const lines = sc.lineCount();
+    this.lineNo += lines;
+    this.s.lines += lines;
+  }
+
+  private count(bucket: { ok: number; failed: number } | undefined, ok: number, failed: number): void {
+    if (!bucket) return;
+    bucket.ok += ok;
+    bucket.failed += failed;
   }
 
   /** Everything seen so far, for `mergePartials`. Ends the input (a final unterminated line counts). */
   partial(): PartialSummary {
-    const last = this.carry;
-    if (last && !this.skipping)
-      this.line(last.toString('latin1'), last, 0, last.length, last.indexOf(0) >= 0);
-    this.carry = undefined;
-    this.flushLastTime();
-    const s = this.s;
-    for (let r = 0; r < RCODES.length; r++) {
-      const c = countsOf(this.codes, r);
-      if (c.cluster + c['search-expansion'] + c.external > 0) s.byRcode[RCODES[r] ?? 'OTHER'] = c;
+    if (this.held > 0 && !this.skipping) {
+      // The last line has no newline: give it one.
+      this.scanner.bytes[this.scanner.start + this.held] = 10;
+      this.scanHeld(this.held + 1);
     }
-    s.noResponse = countsOf(this.codes, NO_RESPONSE);
+    this.held = 0;
+    const s = this.s;
+    const c = this.scanner.counts;
+    s.queries = c[C.queries] ?? 0;
+    s.queryLogSeen = s.queries > 0;
+    s.recognised = this.recognisedOther + s.queries;
+    s.truncated = c[C.truncated] ?? 0;
+    s.binary = c[C.binary] ?? 0;
+    s.overlong += c[C.overlong] ?? 0;
+    c[C.overlong] = 0;
+    for (let r = 0; r < RCODES.length; r++) {
+      const counts = countsOf(c, r);
+      if (counts.cluster + counts['search-expansion'] + counts.external > 0)
+        s.byRcode[RCODES[r] ?? 'OTHER'] = counts;
+    }
+    s.noResponse = countsOf(c, NO_RESPONSE);
     s.upstreamErrors = [...this.upstreams.values()];
     const latest = [...this.latestEvents.values()].map((e) => this.toEvent(e.p, e.line, e.lineNo));
     s.events = [...this.events.values(), latest].flat().sort((a, b) => a.lineNo - b.lineNo);
@@ -219,91 +259,46 @@ export class LogSummarizer {
     return mergePartials([this.partial()]);
   }
 
-  /** The line at [start..end) of `b`, whose latin1 decoding is `t`. */
-  private line(t: string, b: Buffer, start: number, end: number, maybeBinary: boolean): void {
-    this.lineNo++;
-    this.s.lines++;
-    if (end - start > this.maxLine) {
-      this.s.overlong++;
-      return;
-    }
-    if (end > start && b[end - 1] === 13) end--;
-    if (end === start) return;
-    if (maybeBinary) {
-      const nul = b.indexOf(0, start);
-      if (nul >= 0 && nul < end) {
-        this.s.binary++;
-        return;
-      }
-    }
-    if (scanQueryLine(t, b, start, end, this.scan)) this.query(b, start, end);
-    else {
-      // A string of its own: a slice of `t` would keep the whole chunk alive as long as it is kept.
-      const line = b.toString('latin1', start, end);
-      this.other(parseLine(line), line);
-    }
-  }
-
-  private other(p: ParsedLine, line: string): void {
+  /** A line the scanner left to us; whether it carried a time. */
+  private other(p: ParsedLine, line: string, lineNo: number): boolean {
     if (p.at) {
-      this.flushLastTime();
       this.s.firstTime ??= p.at;
       this.s.lastTime = p.at;
     }
-    if (p.kind !== 'unknown') this.s.recognised++;
+    if (p.kind !== 'unknown') this.recognisedOther++;
     if (p.kind === 'upstream-error') this.upstreamError(p, line);
-    else if (p.kind === 'event') this.event(p, line);
+    else if (p.kind === 'event') this.event(p, line, lineNo);
     else if (p.kind === 'version') this.s.version = p.version.replace(/^v/, '');
     else if (p.kind === 'unknown') this.s.unknown++;
+    return p.at !== undefined;
   }
 
-  private query(b: Buffer, start: number, end: number): void {
-    const s = this.s;
-    const q = this.scan;
-    s.queries++;
-    s.recognised++;
-    s.queryLogSeen = true;
-    const nameClass = this.classify(b, q.nameStart, q.nameEnd);
-    const noResponse = q.flagsEnd - q.flagsStart === 1 && b[q.flagsStart] === 45;
-    const rcode = noResponse ? NO_RESPONSE : rcodeAt(b, q.rcodeStart, q.rcodeEnd);
-    const cell = rcode * 3 + nameClass;
-    this.codes[cell] = (this.codes[cell] ?? 0) + 1;
-    if (!noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 116, 99)) s.truncated++;
-    const failedHard = rcode === NO_RESPONSE || rcode === SERVFAIL || rcode === REFUSED;
-    const tracked = failedHard || (rcode === NXDOMAIN && nameClass !== EXPANSION);
-    let at: string | undefined;
-    if (q.atStart >= 0) {
-      // Make the time a string only when it matters: a new minute, a failure, or the chunk's last
-      // line. The minute is recognised in the raw bytes, per format.
-      const slot = b[q.atStart] === 91 ? this.clfMinute : this.isoMinute;
-      const minuteChanged = !slot.minute.matches(b, q.atStart);
-      if (minuteChanged || tracked) at = this.timeOf(b, q.atStart, q.atEnd);
-      if (minuteChanged && at) {
-        slot.minute.copyFrom(b, q.atStart);
-        slot.bucket = this.bucket(at);
-      }
-      const bucket = slot.bucket;
-      // Fields, not a tuple: this runs for every timestamped line and must not allocate.
-      this.lastAtBytes = b;
-      this.lastAtStart = q.atStart;
-      this.lastAtEnd = q.atEnd;
-      if (bucket) {
-        if (failedHard) bucket.failed++;
-        else bucket.ok++;
-      }
+  /** A query line the scanner counted but left to us: it failed, or opened a new minute. */
+  private query(r: Int32Array, o: number): void {
+    const b = this.scanner.bytes;
+    const bits = r[o + R.bits] ?? 0;
+    const row = r[o + R.row] ?? OTHER;
+    const atStart = r[o + R.atStart] ?? -1;
+    const tracked = (bits & BIT_TRACKED) !== 0;
+    const at =
+      atStart >= 0 && (tracked || bits & BIT_NEW_MINUTE)
+        ? this.timeOf(b, atStart, r[o + R.atEnd] ?? 0)
+        : undefined;
+    if (bits & BIT_NEW_MINUTE) {
+      const slot = bits >> 8;
+      // The lines before this one in the format's previous minute, then this one in its own.
+      this.count(this.buckets[slot], r[o + R.pendingOk] ?? 0, r[o + R.pendingFailed] ?? 0);
+      if (at) this.buckets[slot] = this.bucket(at);
+      const failedHard = row === NO_RESPONSE || row === SERVFAIL || row === REFUSED;
+      this.count(this.buckets[slot], failedHard ? 0 : 1, failedHard ? 1 : 0);
     }
     if (tracked) {
-      const authoritative = !noResponse && hasFlag(b, q.flagsStart, q.flagsEnd, 97, 97);
-      this.failedName(b, start, end, rcode, NAME_CLASSES[nameClass] ?? 'external', authoritative, at);
+      const nameClass = NAME_CLASSES[r[o + R.nameClass] ?? 2] ?? 'external';
+      const start = r[o + R.start] ?? 0;
+      const end = r[o + R.end] ?? 0;
+      const name = { start: r[o + R.nameStart] ?? 0, end: r[o + R.nameEnd] ?? 0 };
+      this.failedName(b, start, end, name, row, nameClass, (bits & BIT_AUTHORITATIVE) !== 0, at);
     }
-  }
-
-  private flushLastTime(): void {
-    const b = this.lastAtBytes;
-    if (b === undefined) return;
-    this.lastAtBytes = undefined;
-    const at = this.timeOf(b, this.lastAtStart, this.lastAtEnd);
-    if (at) this.s.lastTime = at;
   }
 
   private timeOf(b: Buffer, from: number, to: number): string | undefined {
@@ -337,18 +332,19 @@ export class LogSummarizer {
     b: Buffer,
     start: number,
     end: number,
+    name: { start: number; end: number },
     row: number,
     nameClass: NameClass,
     authoritative: boolean,
     at: string | undefined,
   ): void {
-    const { nameStart, nameEnd } = this.scan;
+    const { start: nameStart, end: nameEnd } = name;
     const rcode = FAILED_CODES[row] ?? 'OTHER';
     // The distinct count hashes `${rcode} ${name}` from the bytes, as DistinctCounter.add would,
     // from the hash of its code (made once, not per line).
     this.distinctFailed.addHash(fnvBytes(CODE_HASHES[row] ?? FNV_START, b, nameStart, nameEnd));
-    const name = b.toString('latin1', nameStart, nameEnd);
-    const key = `${rcode} ${name}`;
+    const text = b.toString('latin1', nameStart, nameEnd);
+    const key = `${rcode} ${text}`;
     const known = this.failed.get(key);
     if (known) {
       known.count++;
@@ -358,7 +354,7 @@ export class LogSummarizer {
     if (this.failed.size >= MAX_FAILED_NAMES) shrink(this.failed);
     const entry: FailedName = {
       // Raw until the end: only the names that make the top list are made safe to quote.
-      name,
+      name: text,
       rcode,
       nameClass,
       count: 1,
@@ -386,7 +382,7 @@ export class LogSummarizer {
     if (p.at) u.lastSeen = p.at;
   }
 
-  private event(p: EventLine, line: string): void {
+  private event(p: EventLine, line: string, lineNo: number): void {
     this.s.eventCounts ??= {};
     this.s.eventCounts[p.event] = (this.s.eventCounts[p.event] ?? 0) + 1;
     let list = this.events.get(p.event);
@@ -396,10 +392,10 @@ export class LogSummarizer {
     }
     // As keepFirstAndLatest, but the latest is made safe to quote only at the end: that costs more
     // than reading the line, and most latest ones are replaced.
-    if (list.length < EVENTS_PER_KIND) list.push(this.toEvent(p, line, this.lineNo));
+    if (list.length < EVENTS_PER_KIND) list.push(this.toEvent(p, line, lineNo));
     else {
       if (this.latestEvents.has(p.event)) this.s.eventsDropped++;
-      this.latestEvents.set(p.event, { p, line, lineNo: this.lineNo });
+      this.latestEvents.set(p.event, { p, line, lineNo });
     }
   }
 
@@ -534,25 +530,4 @@ export function mergePartials(
     .sort(options.separateLogs ? byTime : (a, b) => a.lineNo - b.lineNo);
   out.minutes = [...minutes.entries()].slice(-MAX_MINUTES).map(([minute, c]) => ({ minute, ...c }));
   return out;
-}
-
-/** The rcode row of the token at b[start..end), without making a string of it. */
-function rcodeAt(b: Buffer, start: number, end: number): number {
-  const len = end - start;
-  const c0 = b[start];
-  const c1 = b[start + 1];
-  if (c0 === 78 /* N */) {
-    if (len === 7 && c1 === 79) return NOERROR;
-    if (len === 8 && c1 === 88) return NXDOMAIN;
-    if (len === 6 && c1 === 79) return NOTIMP;
-  } else if (c0 === 83 && len === 8) return SERVFAIL;
-  else if (c0 === 82 && len === 7) return REFUSED;
-  else if (c0 === 70 && len === 7) return FORMERR;
-  return OTHER;
-}
-
-/** Whether the comma-joined flags at b[start..end) contain the two-letter flag `c1c2`. */
-function hasFlag(b: Buffer, start: number, end: number, c1: number, c2: number): boolean {
-  for (let i = start; i + 1 < end; i += 3) if (b[i] === c1 && b[i + 1] === c2) return true;
-  return false;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyName } from '../../../playbooks/logs/names.js';
+import { classifyName } from '../../../playbooks/logs/scanner.js';
 
 describe('classifyName', () => {
   it.each([

@@ -91,4 +91,36 @@ describe('LogSummarizer over chunks', () => {
     ]);
     expect(r.lastTime).toBe('2018-09-07T15:30:02Z');
   });
+
+  it('reads the same through pushFrom, however the reads fall', () => {
+    for (const options of [{}, { maxLineBytes: 200 }]) {
+      let at = 0;
+      let x = 7;
+      const s = new LogSummarizer(options);
+      const read = (buf: Uint8Array, offset: number, length: number) => {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        const n = Math.min(length, 1 + (x % 700), log.length - at);
+        buf.set(log.subarray(at, at + n), offset);
+        at += n;
+        return n;
+      };
+      while (s.pushFrom(read)) {}
+      expect(s.partial()).toEqual(summarize(log, [], options));
+    }
+  });
+
+  it('takes in more lines of its own than one scan can hand over', () => {
+    // Every line is left to JavaScript: the scanner hands them over in several batches.
+    const lines = Array.from({ length: 10_000 }, (_, i) => `unknown ${i}`);
+    const r = summarize(Buffer.from(`${lines.join('\n')}\n${L.RELOAD_FAILED}\n`), []).summary;
+    expect(r).toMatchObject({ lines: 10_001, unknown: 10_000, recognised: 1 });
+    expect(r.events.at(-1)).toMatchObject({ kind: 'reload-failed', lineNo: 10_001 });
+  });
+
+  it('does not let a line with a broken CLF time take its minute from the lines after it', () => {
+    const broken = L.QUERY_1_2_5.replace('+0000', '+0\u001b[31m000');
+    const r = summarize(Buffer.from([broken, L.QUERY_1_2_5, L.QUERY_1_2_5].join('\n')), []).summary;
+    expect(r.minutes).toEqual([{ minute: '2018-09-07T15:29', ok: 2, failed: 0 }]);
+    expect(r.queries).toBe(3);
+  });
 });
