@@ -67,7 +67,7 @@ const EXTERNAL_TLDS = 0;
 const NAMESPACE_TLDS = 1;
 const SUFFIXES = BASE + 5120;
 /** The minute of the last timestamped query line, per format; 0 until the first. */
-const MINUTES = BASE + 5376;
+const MINUTES = BASE + 5376; // 64 bytes, then 32 of scratch
 const ISO_MINUTE = 16;
 const CLF_MINUTE = 18;
 
@@ -102,9 +102,28 @@ export function suffixesPtr(): usize {
 export function bufferStart(): usize {
   return RECORDS + <usize>(RECORD_FIELDS * 4 * MAX_RECORDS);
 }
+/** The domain suffix right-aligned in 16 bytes, and which of those bytes are the suffix's. */
+let suffixBytes = i8x16.splat(0);
+let suffixCare = i8x16.splat(0);
+
 export function configure(domainBytes: i32, maxLineBytes: i32): void {
   domainLen = domainBytes;
   maxLine = maxLineBytes;
+  if (domainLen > 16) return;
+  const pattern = MINUTES + 64; // scratch: 32 bytes after the minutes
+  memory.fill(pattern, 0, 32);
+  memory.copy(pattern + <usize>(16 - domainLen), DOMAIN, <usize>domainLen);
+  memory.fill(pattern + 16 + <usize>(16 - domainLen), 0xff, <usize>domainLen);
+  suffixBytes = v128.load(pattern);
+  suffixCare = v128.load(pattern + 16);
+}
+
+/** [end - domainLen, end) is the domain suffix, ignoring ASCII case (matchesAt's rule). */
+@inline function endsWithDomain(end: i32): bool {
+  if (domainLen > 16) return matchesAt(end - domainLen, DOMAIN, domainLen);
+  // Sixteen bytes ending at `end` (the ones before the suffix are masked out; memory is there).
+  const v = v128.or(v128.load(<usize>(end - 16)), i8x16.splat(0x20));
+  return !v128.any_true(v128.and(v128.xor(v, suffixBytes), suffixCare));
 }
 export function recordCount(): i32 {
   return records;
@@ -138,7 +157,7 @@ export function lastTimeLine(): i32 {
 }
 
 /** The first `c` in [from, end), or -1: sixteen bytes at a time. */
-function find(from: i32, end: i32, c: u8): i32 {
+@inline function find(from: i32, end: i32, c: u8): i32 {
   let p = from;
   const splat = i8x16.splat(c);
   while (p + 16 <= end) {
@@ -231,7 +250,7 @@ export function classify(start: i32, end: i32): i32 {
   const len = end - start;
   const apexLen = domainLen - 1;
   if (len == apexLen && matchesAt(start, DOMAIN + 1, apexLen)) return CLUSTER;
-  if (len <= domainLen || !matchesAt(end - domainLen, DOMAIN, domainLen)) {
+  if (len <= domainLen || !endsWithDomain(end)) {
     // Cloud search suffixes: count, then (length, bytes) each.
     let s = SUFFIXES + 1;
     for (let k: u32 = 0, n = <u32>load<u8>(SUFFIXES); k < n; k++) {

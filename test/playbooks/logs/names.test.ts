@@ -29,4 +29,20 @@ describe('classifyName', () => {
     expect(classifyName('shop.prod.svc.corp.example.', 'corp.example')).toBe('cluster');
     expect(classifyName('shop.prod.svc.cluster.local.', 'corp.example')).toBe('external');
   });
+
+  // The scanner compares a suffix of up to 16 bytes in one vector and a longer one byte by byte.
+  it.each([
+    ['abcdefghij.com', 15],
+    ['abcdefghijk.com', 16],
+    ['abcdefghijkl.com', 17],
+    ['k8s.prod.corp.example.com', 26],
+  ])('classifies names under the %s domain (a %i-byte suffix with its dots)', (domain) => {
+    expect(classifyName(`shop.prod.svc.${domain}.`, domain)).toBe('cluster');
+    expect(classifyName(`SHOP.Prod.SVC.${domain.toUpperCase()}.`, domain)).toBe('cluster');
+    expect(classifyName(`api.example.net.prod.svc.${domain}.`, domain)).toBe('search-expansion');
+    expect(classifyName(`${domain}.`, domain)).toBe('cluster');
+    expect(classifyName(`shop.prod.svc.x${domain.slice(1)}.`, domain)).toBe('external');
+    expect(classifyName(`shop.prod.svc.cluster.local.`, domain)).toBe('external');
+    expect(classifyName('a.b.', domain)).toBe('external');
+  });
 });
