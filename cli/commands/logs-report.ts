@@ -16,13 +16,19 @@ import type { Output } from '../grammar.js';
  * The log is the observation: "recent" means near its last line, not near the moment someone
  * runs the command on a saved file. Without times in the log, now is all there is.
  */
-function observedAt(summary: LogSummary, now: Date): string {
+function observedAt(summary: LogSummary): string | undefined {
   const last = summary.lastTime ? new Date(summary.lastTime) : undefined;
-  return last && !Number.isNaN(last.getTime()) ? last.toISOString() : now.toISOString();
+  return last && !Number.isNaN(last.getTime()) ? last.toISOString() : undefined;
 }
 
 export function logsReport(summary: LogSummary, now: Date): Report {
-  const evidence = { target: {}, observedAt: observedAt(summary, now), corednsLogs: seen(summary) };
+  const at = observedAt(summary);
+  const evidence = {
+    target: {},
+    observedAt: at ?? now.toISOString(),
+    ...(at ? {} : { observedAtIsClock: true }),
+    corednsLogs: seen(summary),
+  };
   const cluster = summary.version
     ? { corednsVersion: summary.version, clusterDomain: summary.clusterDomain }
     : { clusterDomain: summary.clusterDomain };

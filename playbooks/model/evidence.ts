@@ -184,6 +184,11 @@ export interface Evidence {
   target: Target;
   /** When the evidence was gathered (ISO-8601): checks judge "recent" against this, never the clock. */
   observedAt: string;
+  /**
+   * `observedAt` is only the clock when the command ran (a log without times): fine for "recent",
+   * not a time to put in a ticket.
+   */
+  observedAtIsClock?: boolean;
   symptom?: Symptom;
   clientPod?: Gathered<Pod>;
   clientNode?: Gathered<Node>;
@@ -217,4 +222,7 @@ export interface Evidence {
   probeNotes?: string[];
 }
 
-export type EvidenceKey = Exclude<keyof Evidence, 'target' | 'symptom' | 'observedAt' | 'probeNotes'>;
+export type EvidenceKey = Exclude<
+  keyof Evidence,
+  'target' | 'symptom' | 'observedAt' | 'observedAtIsClock' | 'probeNotes'
+>;

@@ -56,6 +56,17 @@ function corednsNodes(e: Evidence): string[] {
   return [...new Set(pods.flatMap((p) => (p.spec.nodeName ? [p.spec.nodeName] : [])))];
 }
 
+/** The hop a probe saw fail; else, for an upstream verdict, the upstream the logs name most. */
+function failingHop(e: Evidence, verdict: Verdict, probe: ProbeResult | undefined): string {
+  if (probe) return `${probe.hop} ${probe.server} over ${probe.transport}`;
+  const upstream = verdict.checkId.startsWith('upstream.')
+    ? seenValue(e.corednsLogs)?.upstreamErrors[0]
+    : undefined;
+  return upstream
+    ? `upstream ${upstream.upstream} (CoreDNS logs: ${upstream.timeouts} timeouts, ${upstream.other} other errors)`
+    : 'not identified';
+}
+
 export function draftTicket(
   e: Evidence,
   verdict: Verdict,
@@ -70,7 +81,11 @@ export function draftTicket(
     : undefined;
   const domain = e.target.domain ?? failed?.name.replace(/\.$/, '') ?? probe?.name;
   const code = failed?.rcode ?? probeCode ?? e.symptom?.rcode;
-  const when = toSecond(failed?.lastSeen) ?? toSecond(e.observedAt);
+  const when =
+    toSecond(failed?.lastSeen) ??
+    (e.observedAtIsClock
+      ? 'not in the log (read it with kubectl logs --timestamps)'
+      : toSecond(e.observedAt));
   const top = findings.find((f) => f.checkId === verdict.checkId);
   const fields = [
     { label: 'Domain name', value: domain ?? 'not known' },
@@ -85,10 +100,7 @@ export function draftTicket(
         ? `${cluster.provider ?? 'coredns'} ${cluster.corednsVersion}`
         : 'not known',
     },
-    {
-      label: 'Failing hop',
-      value: probe ? `${probe.hop} ${probe.server} over ${probe.transport}` : 'not identified',
-    },
+    { label: 'Failing hop', value: failingHop(e, verdict, probe) },
     { label: 'Diagnosis', value: `${verdict.checkId}: ${verdict.title}` },
   ];
   return {

@@ -54,6 +54,7 @@ export const RULES: readonly Rule[] = [
   dnsTools.nslookupGotReply,
   dnsTools.nslookupNoAnswer,
   dnsTools.nslookupBusyboxCantResolve,
+  dnsTools.nslookupBusyboxWriteFailed,
   dnsTools.bindCommError,
   dnsTools.bindSetupFailed,
   dnsTools.bindNoServers,

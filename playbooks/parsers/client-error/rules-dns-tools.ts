@@ -170,6 +170,19 @@ export const nslookupBusyboxCantResolve: Rule = {
   },
 };
 
+/** BusyBox 1.28+ nslookup sends its own queries: `write to '<server>': <errno text>`. */
+export const nslookupBusyboxWriteFailed: Rule = {
+  id: 'nslookup-busybox-write-failed',
+  keys: ['nslookup: write to'],
+  re: new RegExp(`nslookup: write to '((?:${IP6}|${IP4})(?:#\\d{1,5})?)': ([A-Za-z ]{2,40})`),
+  build: (m) => ({
+    tool: 'nslookup-busybox',
+    category: 'no-server',
+    server: normalizeServer(m[1]),
+    detail: `BusyBox nslookup could not send its query to the server (${(m[2] ?? '').trim()}): nothing listens there, or the path to it is refused.`,
+  }),
+};
+
 export const bindCommError: Rule = {
   id: 'bind-comm-error',
   keys: ['communications error to'],

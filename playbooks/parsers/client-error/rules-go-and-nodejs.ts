@@ -162,7 +162,8 @@ export const nodeGetaddrinfo: Rule = {
   build: (m, text) => {
     const code = NODE_GAI_CODES[m[1] ?? ''];
     if (!code) return undefined;
-    const tool = databaseFromContext(text) ?? 'nodejs';
+    // The context around the error, not the name it failed on (`ENOTFOUND postgres` is Node.js).
+    const tool = databaseFromContext(text.replace(m[0], ' ')) ?? 'nodejs';
     return {
       tool,
       category: code.category,

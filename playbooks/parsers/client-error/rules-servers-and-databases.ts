@@ -102,7 +102,18 @@ export const mysql: Rule = {
   id: 'mysql',
   keys: ['server host'],
   re: /Unknown (?:MySQL )?server host '([^']{1,254})' \((-?\d{1,6})\)/,
-  build: (m) => fromGai('mysql', gaiFromErrno(m[2]), 'The MySQL client could not resolve the host', m[1]),
+  build: (m) =>
+    fromGai(
+      'mysql',
+      gaiFromErrno(m[2]) ?? {
+        // MySQL's own client prints errno there (0, 2, 11...), not getaddrinfo's code: it says nothing
+        // about the answer. MariaDB's prints the code (-2, -3), which gaiFromErrno reads.
+        category: 'ambiguous',
+        what: `errno ${m[2]}, which does not tell a missing name from a DNS server that did not answer`,
+      },
+      'The MySQL client could not resolve the host',
+      m[1],
+    ),
 };
 
 export const redisCli: Rule = {

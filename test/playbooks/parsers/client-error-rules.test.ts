@@ -50,6 +50,7 @@ const ORDER = [
   'nslookup-got-reply',
   'nslookup-no-answer',
   'nslookup-busybox-cant-resolve',
+  'nslookup-busybox-write-failed',
   'bind-comm-error',
   'bind-setup-failed',
   'bind-no-servers',

@@ -653,6 +653,26 @@ const FORMS: [string, string, Expected][] = [
     { tool: 'mysql', category: 'temporary', name: 'mysql' },
   ],
   [
+    'Node.js failing on a host named like a database',
+    'Error: getaddrinfo ENOTFOUND postgres',
+    { tool: 'nodejs', category: 'ambiguous', name: 'postgres' },
+  ],
+  [
+    'BusyBox nslookup, server refused the connection',
+    "nslookup: write to '10.96.0.10': Connection refused",
+    { tool: 'nslookup-busybox', category: 'no-server', server: '10.96.0.10:53' },
+  ],
+  [
+    'MySQL errno 11',
+    "ERROR 2005 (HY000): Unknown MySQL server host 'db.example.com' (11)",
+    { tool: 'mysql', category: 'ambiguous', name: 'db.example.com' },
+  ],
+  [
+    'MySQL errno 0',
+    "ERROR 2005 (HY000): Unknown MySQL server host 'db.example.com' (0)",
+    { tool: 'mysql', category: 'ambiguous', name: 'db.example.com' },
+  ],
+  [
     'ioredis',
     '[ioredis] Unhandled error event: Error: getaddrinfo ENOTFOUND redis-master',
     { tool: 'redis', category: 'ambiguous', name: 'redis-master' },
