@@ -58,7 +58,7 @@ function run(e: Evidence): Finding[] {
     });
   }
   remedies.push({
-    summary: `Or make \`forward\` in ConfigMap ${ns}/${cm} name real upstream resolvers${upstreams.length ? ` (e.g. forward . ${upstreams.slice(0, 3).join(' ')})` : ''}, never a loopback address.`,
+    summary: `${remedies.length > 0 ? 'Or make' : 'Make'} \`forward\` in ConfigMap ${ns}/${cm} name real upstream resolvers${upstreams.length ? ` (e.g. forward . ${upstreams.slice(0, 3).join(' ')})` : ''}, never a loopback address.`,
     commands: [
       `kubectl -n ${ns} edit configmap ${cm}`,
       `kubectl -n ${ns} rollout status deployment ${deploy}`,

@@ -52,10 +52,13 @@ export function digFromCorednsNode(
   qtype: string,
   flags = '+time=2 +tries=1',
 ): string {
-  const node = corednsNode(e);
-  if (!node) return `kubectl -n ${dnsNamespace(e)} get pods -l ${dnsPodSelector(e)} -o wide`;
+  const known = corednsNode(e);
+  // Not known (e.g. from a log alone): the node of the first CoreDNS pod, looked up in the command.
+  const node = known
+    ? shq(known)
+    : `$(kubectl -n ${dnsNamespace(e)} get pods -l ${dnsPodSelector(e)} -o jsonpath='{.items[0].spec.nodeName}')`;
   const at = server ? (({ host, port }) => ` @${shq(host)} -p ${port}`)(splitServer(server)) : '';
-  return `kubectl debug node/${shq(node)} -it --image=nicolaka/netshoot -- dig${at} ${shq(name)} ${shq(qtype)} ${flags}`;
+  return `kubectl debug node/${node} -it --image=nicolaka/netshoot -- dig${at} ${shq(name)} ${shq(qtype)} ${flags}`;
 }
 
 /** Node search suffixes (EC2, GCE, Azure): NXDOMAIN under them is the resolver walking its search list. */

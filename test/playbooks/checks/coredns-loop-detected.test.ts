@@ -66,6 +66,7 @@ describe('coredns.loop-detected', () => {
     expect(f?.detail).toContain('127.0.0.53');
     expect(f?.remedies[0]?.commands[0]).toContain('kubectl debug node/node-b');
     expect(f?.remedies[1]?.commands).toContain('kubectl -n kube-system edit configmap coredns');
+    expect(f?.remedies[1]?.summary).toMatch(/^Or make `forward`/);
     expect(f?.weight).toBe(0.9);
   });
 
@@ -115,5 +116,6 @@ describe('coredns.loop-detected', () => {
     const [f] = check.run(e);
     expect(f?.severity).toBe('critical');
     expect(f?.remedies).toHaveLength(1);
+    expect(f?.remedies[0]?.summary).toMatch(/^Make `forward`/);
   });
 });

@@ -165,7 +165,13 @@ describe('upstream.unreachable', () => {
 
     const [f] = check.run(e);
 
-    expect(f?.remedies[0]?.commands[0]).toBe('kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide');
+    // The node of the first CoreDNS pod is looked up in the command itself; UDP, then TCP.
+    const findNode =
+      "$(kubectl -n kube-system get pods -l k8s-app=kube-dns -o jsonpath='{.items[0].spec.nodeName}')";
+    expect(f?.remedies[0]?.commands[0]).toBe(
+      `kubectl debug node/${findNode} -it --image=nicolaka/netshoot -- dig @192.0.2.53 -p 53 api.example.net. A +time=2 +tries=1`,
+    );
+    expect(f?.remedies[0]?.commands[1]).toContain('A +tcp +time=2 +tries=1');
     expect(f?.remedies[1]?.summary).not.toMatch(/<|>/);
   });
 
