@@ -135,12 +135,30 @@ export function renderLogsMarkdown(s: LogSummary, report: Report): string {
     out.push('| code | cluster | search expansion | external |', '|---|---:|---:|---:|');
     for (const row of codeRows(s)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
+    if (s.truncated > 0) out.push(`Truncated answers (tc): ${n(s.truncated)}`, '');
+    const top = s.failedNames.slice(0, 10);
+    if (top.length > 0) {
+      out.push(`## Failing names (top ${top.length} of about ${n(s.distinctFailedNames)})`, '');
+      if (s.distinctFailedNames > MAX_FAILED_NAMES)
+        out.push(`More names failed than are tracked (${n(MAX_FAILED_NAMES)}): counts are at least these.`, '');
+      out.push('| code | count | name | class | last seen |', '|---|---:|---|---|---|');
+      for (const f of top)
+        out.push(
+          `| ${f.rcode} | ${n(f.count)} | ${esc(f.name)} | ${f.nameClass}${f.authoritative ? ', answered by CoreDNS' : ''} | ${esc(f.lastSeen ?? '')} |`,
+        );
+      out.push('');
+    }
+  } else {
+    out.push('No query-log lines: the log plugin is off, so only errors and lifecycle lines can be read.', '');
   }
   if (s.upstreamErrors.length > 0) {
     out.push(
       '## Upstream errors',
       '',
-      ...s.upstreamErrors.map((u) => `- ${esc(u.upstream)}: ${n(u.timeouts)} timeouts, ${n(u.other)} other`),
+      ...s.upstreamErrors.map(
+        (u) =>
+          `- ${esc(u.upstream)}: ${n(u.timeouts)} timeouts, ${n(u.other)} other${u.firstSeen ? ` (${esc(`${u.firstSeen} .. ${u.lastSeen}`)})` : ''}`,
+      ),
       '',
     );
   }
