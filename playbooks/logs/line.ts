@@ -3,6 +3,7 @@
  * a 1,000,000-line log must go through at several million lines a second.
  * Eras (dns-facts.md): `kubectl logs --timestamps` RFC3339Nano prefix on any line; 1.2.6-1.6.2
  * `2019-07-19T08:24:57.565Z [INFO] `; up to 1.2.5 a CLF time after the ` - `; klog `E0612 ...`.
+ * `kubectl logs --prefix` puts `[pod/<pod>/<container>] ` before all of it.
  */
 import type { LogEvent } from './summary-types.js';
 
@@ -73,8 +74,15 @@ function startsAt(s: string, prefix: string, pos: number): boolean {
   );
 }
 
+/** `kubectl logs --prefix`: `[pod/<pod>/<container>] `; the index after it, or 0. */
+function kubectlPrefixEnd(line: string): number {
+  if (!line.startsWith('[pod/')) return 0;
+  const close = line.indexOf('] ', 5);
+  return close < 0 ? 0 : close + 2;
+}
+
 export function parseLine(line: string): ParsedLine {
-  let pos = 0;
+  let pos = kubectlPrefixEnd(line);
   let at: string | undefined;
   // Up to two ISO prefixes: kubectl's, then the 1.2.6-1.6.2 era's own.
   for (let i = 0; i < 2; i++) {

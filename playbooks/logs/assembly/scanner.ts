@@ -297,6 +297,12 @@ let flagsEnd: i32 = 0;
 function queryLine(start: i32, end: i32): bool {
   let p = start;
   atStart = -1;
+  // `kubectl logs --prefix`: `[pod/<pod>/<container>] ` before everything else.
+  if (byte(p) == 91 && byte(p + 1) == 112 && byte(p + 2) == 111 && byte(p + 3) == 100 && byte(p + 4) == 47) {
+    const close = p + 5 < end ? find(p + 5, end, 93) : -1;
+    if (close < 0 || byte(close + 1) != 32) return false;
+    p = close + 2;
+  }
   // Up to two ISO-8601 prefixes (kubectl --timestamps, then the 1.2.6-1.6.2 era's own).
   for (let k = 0; k < 2; k++) {
     if (!(isDigit(byte(p)) && byte(p + 4) == 45 && byte(p + 10) == 84)) break;

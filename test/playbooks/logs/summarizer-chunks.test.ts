@@ -123,4 +123,28 @@ describe('LogSummarizer over chunks', () => {
     expect(r.minutes).toEqual([{ minute: '2018-09-07T15:29', ok: 2, failed: 0 }]);
     expect(r.queries).toBe(3);
   });
+
+  it('reads lines of kubectl logs --prefix like the same lines without it', () => {
+    const prefixed = (l: string) => `[pod/coredns-5d78c9869d-x7k2p/coredns] ${l}`;
+    const lines = [
+      `2026-11-26T09:14:13.6Z ${L.QUERY_SERVFAIL}`,
+      L.QUERY_1_6_3,
+      L.QUERY_1_2_5,
+      `2026-11-26T09:14:48.1Z ${L.ERR_UPSTREAM_TIMEOUT}`,
+      L.RELOAD_FAILED,
+    ];
+    const plain = summarize(Buffer.from(lines.join('\n')), []).summary;
+    const withPrefix = summarize(Buffer.from(lines.map(prefixed).join('\n')), []).summary;
+    expect(withPrefix.queries).toBe(3);
+    expect(withPrefix.unknown).toBe(0);
+    // Samples quote the whole line, prefix included (it names the pod); everything else is the same.
+    const counts = (r: typeof plain) => ({
+      ...r,
+      events: r.events.map((e) => e.kind),
+      failedNames: r.failedNames.map((f) => [f.name, f.count]),
+      upstreamErrors: r.upstreamErrors.map((u) => ({ ...u, sample: '' })),
+    });
+    expect(counts(withPrefix)).toEqual(counts(plain));
+    expect(withPrefix.upstreamErrors[0]?.sample).toContain('[pod/coredns-5d78c9869d-x7k2p/coredns] ');
+  });
 });
