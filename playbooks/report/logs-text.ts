@@ -140,7 +140,10 @@ export function renderLogsMarkdown(s: LogSummary, report: Report): string {
     if (top.length > 0) {
       out.push(`## Failing names (top ${top.length} of about ${n(s.distinctFailedNames)})`, '');
       if (s.distinctFailedNames > MAX_FAILED_NAMES)
-        out.push(`More names failed than are tracked (${n(MAX_FAILED_NAMES)}): counts are at least these.`, '');
+        out.push(
+          `More names failed than are tracked (${n(MAX_FAILED_NAMES)}): counts are at least these.`,
+          '',
+        );
       out.push('| code | count | name | class | last seen |', '|---|---:|---|---|---|');
       for (const f of top)
         out.push(
@@ -149,7 +152,10 @@ export function renderLogsMarkdown(s: LogSummary, report: Report): string {
       out.push('');
     }
   } else {
-    out.push('No query-log lines: the log plugin is off, so only errors and lifecycle lines can be read.', '');
+    out.push(
+      'No query-log lines: the log plugin is off, so only errors and lifecycle lines can be read.',
+      '',
+    );
   }
   if (s.upstreamErrors.length > 0) {
     out.push(

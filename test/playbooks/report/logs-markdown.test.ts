@@ -9,7 +9,10 @@ function render(lines: string[]): { markdown: string; text: string } {
   s.push(Buffer.from(lines.join('\n')));
   const summary = s.end();
   const report = logsReport(summary, new Date('2026-11-26T10:00:00Z'));
-  return { markdown: renderLogsMarkdown(summary, report), text: renderLogsText(summary, report, { colour: false }) };
+  return {
+    markdown: renderLogsMarkdown(summary, report),
+    text: renderLogsText(summary, report, { colour: false }),
+  };
 }
 
 describe('the Markdown read of a CoreDNS log', () => {
@@ -27,7 +30,9 @@ describe('the Markdown read of a CoreDNS log', () => {
     expect(markdown).toContain('## Failing names (top 2 of about 2)');
     expect(markdown).toContain('| SERVFAIL | 2 | api.ex\\|am\\`ple.net. | external |  |');
     expect(markdown).toContain('Truncated answers (tc): 1');
-    expect(markdown).toContain('- 192.0.2.53:53: 2 timeouts, 0 other (2026-11-26T09:14:13.6Z .. 2026-11-26T09:14:48.1Z)');
+    expect(markdown).toContain(
+      '- 192.0.2.53:53: 2 timeouts, 0 other (2026-11-26T09:14:13.6Z .. 2026-11-26T09:14:48.1Z)',
+    );
   });
 
   it('says when the query log is off', () => {
