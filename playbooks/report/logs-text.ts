@@ -41,15 +41,26 @@ export function codeRows(s: LogSummary): string[][] {
   });
 }
 
+/** A klog line's own time (`E0612 03:15:09.297602 ...`): month, day and time, no year. */
+function klogTime(line: string): string | undefined {
+  const m = /^[IWEF](\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})/.exec(line);
+  return m ? `${m[1]}-${m[2]} ${m[3]}` : undefined;
+}
+
+/** Events' time span: their times, else the klog times of their lines, else their line numbers. */
+function eventWindow(list: LogEvent[]): string {
+  const times = list.flatMap((e) => (e.at ? [e.at] : []));
+  if (times.length > 0) return `${times[0]} .. ${times[times.length - 1]}`;
+  const klog = list.flatMap((e) => klogTime(e.line) ?? []);
+  const lines = `lines ${list[0]?.lineNo}..${list.at(-1)?.lineNo}`;
+  return klog.length > 0 ? `${klog[0]} .. ${klog[klog.length - 1]} (klog times, no year), ${lines}` : lines;
+}
+
 function eventGroups(s: LogSummary) {
   const kinds = [...new Set(s.events.map((e) => e.kind))].filter((k) => k !== 'reload-ok');
   return kinds.map((kind) => {
     const list = s.events.filter((e) => e.kind === kind);
-    const times = list.flatMap((e) => (e.at ? [e.at] : []));
-    const window =
-      times.length > 0
-        ? `${times[0]} .. ${times[times.length - 1]}`
-        : `lines ${list[0]?.lineNo}..${list.at(-1)?.lineNo}`;
+    const window = eventWindow(list);
     return {
       kind,
       title: EVENT_TITLES[kind],

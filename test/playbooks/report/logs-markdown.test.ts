@@ -40,4 +40,12 @@ describe('the Markdown read of a CoreDNS log', () => {
     expect(markdown).toContain('No query-log lines: the log plugin is off');
     expect(markdown).not.toContain('Failing names');
   });
+
+  it('gives API errors without --timestamps the window of their klog times', () => {
+    const later = L.KLOG_REFUSED.replace('E0612 03:15:09', 'E0612 03:20:11');
+    const { markdown, text } = render([L.KLOG_REFUSED, L.QUERY_1_6_3, later]);
+    const window = '06-12 03:15:09 .. 06-12 03:20:11 (klog times, no year), lines 1..3';
+    expect(markdown).toContain(`API server unreachable: 2 (${window.replace(/[()]/g, '\\$&')})`);
+    expect(text).toContain(`API server unreachable: 2 (${window})`);
+  });
 });
