@@ -443,9 +443,12 @@ function query(start: i32, end: i32): void {
     if (sameMinute(slot, atStart, atEnd)) count(PENDING + slot * 2 + (failedHard ? 1 : 0));
     else bits |= BIT_NEW_MINUTE;
 
-    lastAtStart = atStart;
-    lastAtEnd = atEnd;
-    lastAtLine = lines;
+    // The log's last time is the last one the host can read: a broken CLF time is not one.
+    if (slot == 0 || validClf(atStart, atEnd)) {
+      lastAtStart = atStart;
+      lastAtEnd = atEnd;
+      lastAtLine = lines;
+    }
   }
   if (bits == 0) return;
   if (!noResponse && hasFlag(flagsStart, flagsEnd, 97, 97)) bits |= BIT_AUTHORITATIVE;

@@ -124,6 +124,16 @@ describe('LogSummarizer over chunks', () => {
     expect(r.queries).toBe(3);
   });
 
+  it('ends at the last time it can read, wherever the log is cut', () => {
+    const broken = L.QUERY_1_2_5.replace('+0000', '+0\u001b[31m000');
+    const log = Buffer.from(
+      `${[`2017-01-01T00:00:00Z ${L.ERR_UPSTREAM_TIMEOUT}`, L.QUERY_1_2_5, broken].join('\n')}\n`,
+    );
+    const cutAt = log.indexOf(broken);
+    expect(summarize(log, []).summary.lastTime).toBe('2018-09-07T15:29:11Z');
+    expect(summarize(log, [cutAt]).summary.lastTime).toBe('2018-09-07T15:29:11Z');
+  });
+
   it('reads lines of kubectl logs --prefix like the same lines without it', () => {
     const prefixed = (l: string) => `[pod/coredns-5d78c9869d-x7k2p/coredns] ${l}`;
     const lines = [
