@@ -76,8 +76,9 @@ describe('the log scanner on hostile bytes', () => {
       for (let i = 0, n = 20 + rand(200); i < n; i++) {
         let line = LINES[rand(LINES.length)] ?? '';
         const at = rand(line.length + 1);
-        if (rand(3) === 0) line = line.slice(0, at) + (PIECES[rand(PIECES.length)] ?? '') + line.slice(at);
-        else if (rand(3) === 0) line = line.slice(0, at) + line.slice(at + 1 + rand(8));
+        const change = rand(3);
+        if (change === 0) line = line.slice(0, at) + (PIECES[rand(PIECES.length)] ?? '') + line.slice(at);
+        else if (change === 1) line = line.slice(0, at) + line.slice(at + 1 + rand(8));
         parts.push(line, '\n');
         for (let k = rand(4); k > 0; k--) parts.push(PIECES[rand(PIECES.length)] ?? '');
       }
