@@ -37,10 +37,12 @@ async function summarize(input: Input, options: SummarizerOptions): Promise<LogS
 export async function logs(command: LogsCommand, io: Io): Promise<number> {
   const input = await openInput(command.file, io);
   const options = command.clusterDomain ? { clusterDomain: command.clusterDomain } : {};
+  const name = command.file === '-' ? 'standard input' : command.file;
   const summary = await summarize(input, options).catch((err: NodeJS.ErrnoException) => {
+    if (err.code?.startsWith('Z_'))
+      throw new UsageError(`logs: ${name} looks gzip-compressed but does not decompress (${err.message})`);
     throw err.code ? new UsageError(`logs: cannot read ${command.file}: ${err.code}`) : err;
   });
-  const name = command.file === '-' ? 'standard input' : command.file;
   if (summary.lines === 0) throw new UsageError(`logs: ${name} is empty`);
   if (summary.recognised === 0) {
     const { lines, unknown, overlong, binary } = summary;

@@ -1,6 +1,7 @@
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runCli, runCliMeasured } from './run-cli.js';
 
@@ -29,6 +30,26 @@ describe('dnsmedic logs (real process)', () => {
     const out = JSON.parse(r.stdout);
     expect(out.report.verdict.checkId).toBe('coredns.loop-detected');
     expect(out.summary.events[0]).toMatchObject({ kind: 'loop', lineNo: 1 });
+  });
+
+  it('reads a gzip-compressed log, from a file or standard input, as the log itself', async () => {
+    const plain = await runCli(['logs', 'examples/coredns-upstream-timeout.log', '--output', 'json']);
+    const gz = gzipSync(readFileSync('examples/coredns-upstream-timeout.log'));
+    const fromFile = await runCli(['logs', file('coredns.log.gz', gz), '--output', 'json']);
+    const fromStdin = await runCli(['logs', '-', '--output', 'json'], gz);
+    expect(fromFile.code).toBe(1);
+    expect(JSON.parse(fromFile.stdout).summary).toEqual(JSON.parse(plain.stdout).summary);
+    expect(JSON.parse(fromStdin.stdout).summary).toEqual(JSON.parse(plain.stdout).summary);
+  });
+
+  it('says so in one line when a gzip file is cut short', async () => {
+    const gz = gzipSync(readFileSync('examples/coredns-upstream-timeout.log'));
+    const r = await runCli(['logs', file('cut.log.gz', gz.subarray(0, 40))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^dnsmedic: logs: .*cut\.log\.gz looks gzip-compressed but does not decompress/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('uses the cluster domain given', async () => {
