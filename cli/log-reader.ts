@@ -5,7 +5,7 @@
  * reads a 1,000,000-line log faster than a second thread would start and load the checks.
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LogSummarizer, type SummarizerOptions } from '../playbooks/logs/summarizer.js';
 import type { LogSummary } from '../playbooks/logs/summary-types.js';
@@ -15,17 +15,17 @@ function isGzip(head: Uint8Array): boolean {
 }
 
 export async function summarizeFile(path: string, options: SummarizerOptions): Promise<LogSummary> {
-  const summarizer = new LogSummarizer(options);
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(2);
     if (isGzip(head.subarray(0, readSync(fd, head, 0, 2, 0))))
       return await summarizeStream(createReadStream(path), options);
+    const summarizer = new LogSummarizer(options);
     while (summarizer.pushFrom((buf, offset, length) => readSync(fd, buf, offset, length, null))) {}
+    return summarizer.end();
   } finally {
     closeSync(fd);
   }
-  return summarizer.end();
 }
 
 /** The stream's bytes, decompressed when they start as gzip does. */
@@ -43,8 +43,14 @@ async function* plainBytes(input: AsyncIterable<Buffer | string>): AsyncGenerato
     for (let next = await chunks.next(); !next.done; next = await chunks.next())
       yield Buffer.from(next.value);
   })();
-  if (isGzip(head)) yield* Readable.from(rest).pipe(createGunzip());
-  else yield* rest;
+  if (!isGzip(head)) {
+    yield* rest;
+    return;
+  }
+  // pipeline, not pipe: a read error of the input (EIO) ends the decompression with that error.
+  const gunzip = createGunzip();
+  pipeline(Readable.from(rest), gunzip, () => {});
+  yield* gunzip;
 }
 
 export async function summarizeStream(input: Readable, options: SummarizerOptions): Promise<LogSummary> {

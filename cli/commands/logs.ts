@@ -26,7 +26,7 @@ async function openInput(file: string, io: Io): Promise<Input> {
     throw new UsageError(`logs: cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code}`);
   });
   if (info.isDirectory()) throw new UsageError(`logs: ${file} is a directory, not a log file`);
-  // FIFOs and devices (`<(kubectl logs ...)`) are read as streams; only regular files are split.
+  // FIFOs and devices (`<(kubectl logs ...)`) are read as streams; regular files straight into the scanner.
   return info.isFile() ? { kind: 'file', path: file } : { kind: 'stream', stream: createReadStream(file) };
 }
 
@@ -36,8 +36,8 @@ async function summarize(input: Input, options: SummarizerOptions): Promise<LogS
 
 export async function logs(command: LogsCommand, io: Io): Promise<number> {
   const input = await openInput(command.file, io);
-  const options = command.clusterDomain ? { clusterDomain: command.clusterDomain } : {};
   const name = command.file === '-' ? 'standard input' : command.file;
+  const options = command.clusterDomain ? { clusterDomain: command.clusterDomain } : {};
   const summary = await summarize(input, options).catch((err: NodeJS.ErrnoException) => {
     if (err.code?.startsWith('Z_'))
       throw new UsageError(`logs: ${name} looks gzip-compressed but does not decompress (${err.message})`);
