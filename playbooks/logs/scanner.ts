@@ -29,11 +29,13 @@ export const BIT_NEW_MINUTE = 2;
 export const BIT_AUTHORITATIVE = 4;
 /** Counter slots (assembly/scanner.ts): rows x classes first. */
 export const C = { queries: 24, truncated: 25, overlong: 26, binary: 27, pending: 28 } as const;
-/** Word lengths the word-set tables cover (assembly/scanner.ts's SET_TABLE). */
-const SET_TABLE = 32;
-const SET_SIZE = 2048;
+/** Word lengths the word-set tables cover, and a table's bytes (assembly/scanner.ts's). */
+export const SET_TABLE = 32;
+export const SET_SIZE = 2048;
+export const SUFFIXES_SIZE = 256;
+export const COUNT_SLOTS = 64;
 /** Bytes past the last line the scanner may read before a check that fails. */
-const PADDING = 64;
+export const PADDING = 64;
 const PAGE = 64 << 10;
 
 interface Exports {
@@ -97,13 +99,15 @@ export class LineScanner {
     this.fields = this.x.RECORD_FIELDS.value as number;
     this.maxRecords = this.x.MAX_RECORDS.value as number;
     this.records = new Int32Array(memory.buffer, this.x.recordsPtr(), this.fields * this.maxRecords);
-    this.counts = new Float64Array(memory.buffer, this.x.countsPtr(), 64);
+    this.counts = new Float64Array(memory.buffer, this.x.countsPtr(), COUNT_SLOTS);
     const domain = Buffer.from(`.${clusterDomain}.`, 'utf8');
     if (domain.length > 255) throw new Error('cluster domain too long');
     domain.copy(this.bytes, this.x.domainPtr());
     writeSet(this.bytes, this.x.setPtr(0), EXTERNAL_TLDS);
     writeSet(this.bytes, this.x.setPtr(1), NAMESPACE_TLDS);
     let at = this.x.suffixesPtr();
+    if (SEARCH_SUFFIXES.reduce((n, x) => n + 1 + x.length, 1) > SUFFIXES_SIZE)
+      throw new Error('search suffixes too long for the scanner');
     this.bytes[at++] = SEARCH_SUFFIXES.length;
     for (const s of SEARCH_SUFFIXES) {
       this.bytes[at++] = s.length;
@@ -134,16 +138,14 @@ export class LineScanner {
   }
 }
 
-const classifiers = new Map<string, LineScanner>();
+/** The scanner `classifyName` asks, for the last domain asked about (one, not one per domain). */
+let classifier: { domain: string; scanner: LineScanner } | undefined;
 
 /** The class of one name (FQDN with its trailing dot), by the scanner's own rules. */
 export function classifyName(fqdn: string, clusterDomain: string): NameClass {
   const domain = clusterDomain.toLowerCase().replace(/^\.|\.$/g, '');
-  let scanner = classifiers.get(domain);
-  if (!scanner) {
-    scanner = new LineScanner(domain, 1024, 0);
-    classifiers.set(domain, scanner);
-  }
+  if (classifier?.domain !== domain) classifier = { domain, scanner: new LineScanner(domain, 1024, 0) };
+  const { scanner } = classifier;
   const name = Buffer.from(fqdn, 'utf8').subarray(0, 1024);
   name.copy(scanner.bytes, scanner.start);
   return NAME_CLASSES[scanner.classify(scanner.start, scanner.start + name.length)] ?? 'external';

@@ -55,8 +55,10 @@ const [SERVFAIL, REFUSED, OTHER] = [2, 3, 6];
 const FAILED_CODES: readonly FailedName['rcode'][] = [...RCODES, 'TIMEOUT'];
 /** FNV-1a of `${code} ` per row, where the distinct count's hash of `${code} ${name}` starts. */
 const CODE_HASHES = FAILED_CODES.map((c) => fnvString(FNV_START, `${c} `));
-/** Bytes the scanner reads at a time: below V8's large-object size and in the CPU's caches. */
+/** Bytes the scanner reads at a time: small enough to stay in the CPU's caches. */
 const CHUNK = 256 << 10;
+/** The longest line a summariser can be asked to keep (its memory grows with it). */
+const MAX_LINE_LIMIT = 16 << 20;
 
 /** Untrusted log text made safe to quote: UTF-8 decoded, control characters replaced, capped. */
 export function excerpt(latin1: string, max = 300): string {
@@ -121,6 +123,9 @@ export class LogSummarizer {
   constructor(options: SummarizerOptions = {}) {
     this.clusterDomain = (options.clusterDomain ?? 'cluster.local').toLowerCase().replace(/^\.|\.$/g, '');
     this.maxLine = options.maxLineBytes ?? 64 * 1024;
+    // The scanner's memory holds one line this long: keep it a sane, whole number of bytes.
+    if (!Number.isInteger(this.maxLine) || this.maxLine < 1 || this.maxLine > MAX_LINE_LIMIT)
+      throw new RangeError(`maxLineBytes must be a whole number from 1 to ${MAX_LINE_LIMIT}`);
     this.source = options.source;
     this.s = emptySummary(this.clusterDomain);
     this.scanner = new LineScanner(this.clusterDomain, this.maxLine, CHUNK);

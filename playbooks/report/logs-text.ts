@@ -41,9 +41,9 @@ export function codeRows(s: LogSummary): string[][] {
   });
 }
 
-/** A klog line's own time (`E0612 03:15:09.297602 ...`): month, day and time, no year. */
+/** A klog line's own time (`E0612 03:15:09.297602 ...`, maybe after `--prefix`): month, day, time. */
 function klogTime(line: string): string | undefined {
-  const m = /^[IWEF](\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})/.exec(line);
+  const m = /^(?:\[pod\/[^\]]*\] )?[IWEF](\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})/.exec(line);
   return m ? `${m[1]}-${m[2]} ${m[3]}` : undefined;
 }
 

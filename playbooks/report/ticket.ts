@@ -60,7 +60,7 @@ function corednsNodes(e: Evidence): string[] {
 function failingHop(e: Evidence, verdict: Verdict, probe: ProbeResult | undefined): string {
   if (probe) return `${probe.hop} ${probe.server} over ${probe.transport}`;
   const upstream = verdict.checkId.startsWith('upstream.')
-    ? seenValue(e.corednsLogs)?.upstreamErrors[0]
+    ? seenValue(e.corednsLogs)?.upstreamErrors.find((u) => u.upstream !== 'unknown')
     : undefined;
   return upstream
     ? `upstream ${upstream.upstream} (CoreDNS logs: ${upstream.timeouts} timeouts, ${upstream.other} other errors)`

@@ -5,17 +5,19 @@
  * every other line, and a query line that failed or opens a new minute. About a tenth of the
  * instructions per line of the same logic in JavaScript, which made `dnsmedic logs` CPU-bound.
  *
- * The logic mirrors the query-line grammar of line.ts and the name classes of names.ts; the
+ * Its query-line grammar is the strict one (a line it rejects goes to line.ts's `parseLine`, which
+ * reads it as an event, an error or unknown); the name classes are names.ts's rules. The
  * summariser tests run through it. Positions are byte offsets in memory; -1 is "none".
- * Reads a few bytes past a line's end only before a bounded check that then fails (JS pads the
- * buffer, so no read leaves memory).
+ * Reads up to MAX_OVERREAD bytes past a line's end, only before a bounded check that then fails
+ * (the host pads the buffer by more, so no read leaves memory).
  */
 
 // --- memory the host writes and reads (pointers exported below) ---
+// The exported constants are the layout the host (scanner.ts) reads; a test compares its copy.
 
-/** Counters, f64 (exact to 2^53): rcode row x name class, then the totals. */
 // Regions after the module's static data, in memory the host creates zeroed (no data segments).
 const BASE: usize = (__heap_base + 63) & ~63;
+/** Counters, f64 (exact to 2^53): rcode row x name class, then the totals. */
 const COUNTS = BASE;
 const CLASSES = 3;
 /** Rows: NOERROR NXDOMAIN SERVFAIL REFUSED FORMERR NOTIMP OTHER, then no response. */
@@ -27,49 +29,55 @@ const FORMERR = 4;
 const NOTIMP = 5;
 const OTHER = 6;
 const NO_RESPONSE = 7;
-const QUERIES = 24;
-const TRUNCATED = 25;
-const OVERLONG = 26;
-const BINARY = 27;
+export const QUERIES = 24;
+export const TRUNCATED = 25;
+export const OVERLONG = 26;
+export const BINARY = 27;
 /** Lines in a minute already seen, per time format (0 ISO, 1 CLF): ok, failed. */
-const PENDING = 28;
+export const PENDING = 28;
+
+/** Counter slots the host may read (f64 each). */
+export const COUNT_SLOTS = 64;
 
 /** Records: the lines JavaScript must see, in line order. */
 export const RECORD_FIELDS = 16;
 export const MAX_RECORDS = 4096;
 const RECORDS = BASE + 6144;
-const R_KIND = 0;
-const R_LINE = 1; // 1-based line number within this call
-const R_START = 2;
-const R_END = 3;
-const R_AT_START = 4;
-const R_AT_END = 5;
-const R_NAME_START = 6;
-const R_NAME_END = 7;
-const R_ROW = 8;
-const R_CLASS = 9;
-const R_BITS = 10;
+export const R_KIND = 0;
+export const R_LINE = 1; // 1-based line number within this call
+export const R_START = 2;
+export const R_END = 3;
+export const R_AT_START = 4;
+export const R_AT_END = 5;
+export const R_NAME_START = 6;
+export const R_NAME_END = 7;
+export const R_ROW = 8;
+export const R_CLASS = 9;
+export const R_BITS = 10;
 /** With a new minute: the lines counted in the format's previous minute since the last read. */
-const R_PENDING_OK = 11;
-const R_PENDING_FAILED = 12;
-const KIND_OTHER = 1;
+export const R_PENDING_OK = 11;
+export const R_PENDING_FAILED = 12;
+export const KIND_OTHER = 1;
 const KIND_QUERY = 2;
-const BIT_TRACKED = 1;
-const BIT_NEW_MINUTE = 2;
-const BIT_AUTHORITATIVE = 4;
+export const BIT_TRACKED = 1;
+export const BIT_NEW_MINUTE = 2;
+export const BIT_AUTHORITATIVE = 4;
 
 /** The cluster domain as `.<domain>.` (lower case), then the word sets and cloud suffixes. */
 const DOMAIN = BASE + 512;
 const SETS = BASE + 1024;
-const SET_SIZE = 2048;
-const SET_TABLE = 32; // one u32 per word length: offset | count << 16, then the words
+export const SET_SIZE = 2048;
+export const SET_TABLE = 32; // one u32 per word length: offset | count << 16, then the words
 const EXTERNAL_TLDS = 0;
 const NAMESPACE_TLDS = 1;
 const SUFFIXES = BASE + 5120;
+export const SUFFIXES_SIZE = 256;
 /** The minute of the last timestamped query line, per format; 0 until the first. */
 const MINUTES = BASE + 5376; // 64 bytes, then 32 of scratch
 const ISO_MINUTE = 16;
 const CLF_MINUTE = 18;
+/** The furthest read past a line's end: the CLF minute compared from a time near it. */
+export const MAX_OVERREAD = 32;
 
 let domainLen: i32 = 0;
 let maxLine: i32 = 64 * 1024;
@@ -98,7 +106,7 @@ export function setPtr(set: i32): usize {
 export function suffixesPtr(): usize {
   return SUFFIXES;
 }
-/** Where the host may put lines: after this module's static data. */
+/** Where the host may put lines: after the records. */
 export function bufferStart(): usize {
   return RECORDS + <usize>(RECORD_FIELDS * 4 * MAX_RECORDS);
 }

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import * as host from '../../../playbooks/logs/scanner.js';
+import { SCANNER_WASM } from '../../../playbooks/logs/scanner-wasm.js';
 import { LogSummarizer } from '../../../playbooks/logs/summarizer.js';
 import * as L from './samples.js';
 
@@ -12,6 +14,51 @@ describe('the log scanner module', () => {
     const run = promisify(execFile)(process.execPath, [BUILD, '--check']);
     await expect(run).resolves.toMatchObject({ stderr: '' });
   }, 60_000);
+});
+
+describe('the layout the scanner and its host share', () => {
+  const module = new WebAssembly.Module(Buffer.from(SCANNER_WASM, 'base64'));
+  const exports = new WebAssembly.Instance(module, {
+    env: { memory: new WebAssembly.Memory({ initial: 1 }) },
+  }).exports;
+  const wasm = (name: string) => (exports[name] as WebAssembly.Global).value;
+
+  it('has the same record fields, counter slots and bits on both sides', () => {
+    const fields: Record<keyof typeof host.R, string> = {
+      kind: 'R_KIND',
+      line: 'R_LINE',
+      start: 'R_START',
+      end: 'R_END',
+      atStart: 'R_AT_START',
+      atEnd: 'R_AT_END',
+      nameStart: 'R_NAME_START',
+      nameEnd: 'R_NAME_END',
+      row: 'R_ROW',
+      nameClass: 'R_CLASS',
+      bits: 'R_BITS',
+      pendingOk: 'R_PENDING_OK',
+      pendingFailed: 'R_PENDING_FAILED',
+    };
+    for (const [field, name] of Object.entries(fields))
+      expect([field, host.R[field as keyof typeof host.R]]).toEqual([field, wasm(name)]);
+    expect(host.C).toEqual({
+      queries: wasm('QUERIES'),
+      truncated: wasm('TRUNCATED'),
+      overlong: wasm('OVERLONG'),
+      binary: wasm('BINARY'),
+      pending: wasm('PENDING'),
+    });
+    expect([host.KIND_OTHER, host.BIT_TRACKED, host.BIT_NEW_MINUTE, host.BIT_AUTHORITATIVE]).toEqual(
+      ['KIND_OTHER', 'BIT_TRACKED', 'BIT_NEW_MINUTE', 'BIT_AUTHORITATIVE'].map(wasm),
+    );
+  });
+
+  it('has the same table sizes, and pads more than the scanner reads past a line', () => {
+    expect([host.SET_TABLE, host.SET_SIZE, host.SUFFIXES_SIZE, host.COUNT_SLOTS]).toEqual(
+      ['SET_TABLE', 'SET_SIZE', 'SUFFIXES_SIZE', 'COUNT_SLOTS'].map(wasm),
+    );
+    expect(host.PADDING).toBeGreaterThan(wasm('MAX_OVERREAD') as number);
+  });
 });
 
 describe('the log scanner on hostile bytes', () => {

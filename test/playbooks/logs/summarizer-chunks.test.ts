@@ -157,4 +157,11 @@ describe('LogSummarizer over chunks', () => {
     expect(counts(withPrefix)).toEqual(counts(plain));
     expect(withPrefix.upstreamErrors[0]?.sample).toContain('[pod/coredns-5d78c9869d-x7k2p/coredns] ');
   });
+
+  it.each([0, -1, 0.5, Number.NaN, 2 ** 31])(
+    'refuses maxLineBytes %s (its memory holds one such line)',
+    (max) => {
+      expect(() => new LogSummarizer({ maxLineBytes: max })).toThrow(RangeError);
+    },
+  );
 });

@@ -47,5 +47,9 @@ describe('the Markdown read of a CoreDNS log', () => {
     const window = '06-12 03:15:09 .. 06-12 03:20:11 (klog times, no year), lines 1..3';
     expect(markdown).toContain(`API server unreachable: 2 (${window.replace(/[()]/g, '\\$&')})`);
     expect(text).toContain(`API server unreachable: 2 (${window})`);
+    const prefixed = render(
+      [L.KLOG_REFUSED, L.QUERY_1_6_3, later].map((l) => `[pod/coredns-x/coredns] ${l}`),
+    );
+    expect(prefixed.text).toContain(`API server unreachable: 2 (${window})`);
   });
 });
