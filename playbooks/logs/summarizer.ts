@@ -112,7 +112,9 @@ export class LogSummarizer {
   private readonly buckets: ({ ok: number; failed: number } | undefined)[] = [undefined, undefined];
   /** The latest CLF time and its ISO form. */
   private lastClf: { raw: string; at: string | undefined } = { raw: '', at: undefined };
-  private readonly failed = new Map<string, FailedName>();
+  /** Tracked failing names, one table per counter row (keyed by the name alone: no key to build). */
+  private readonly failed = FAILED_CODES.map(() => new Map<string, FailedName>());
+  private failedCount = 0;
   private readonly distinctFailed = new DistinctCounter();
   private readonly upstreams = new Map<string, UpstreamErrors>();
   /** The first events of each kind; after them only the latest, kept raw until `partial()`. */
@@ -257,7 +259,8 @@ export class LogSummarizer {
     const latest = [...this.latestEvents.values()].map((e) => this.toEvent(e.p, e.line, e.lineNo));
     s.events = [...this.events.values(), latest].flat().sort((a, b) => a.lineNo - b.lineNo);
     s.minutes = [...this.minutes.entries()].map(([minute, c]) => ({ minute, ...c }));
-    return { summary: s, failed: [...this.failed.values()], registers: this.distinctFailed.registers };
+    const failed = this.failed.flatMap((rows) => [...rows.values()]);
+    return { summary: s, failed, registers: this.distinctFailed.registers };
   }
 
   end(): LogSummary {
@@ -349,14 +352,14 @@ export class LogSummarizer {
     // from the hash of its code (made once, not per line).
     this.distinctFailed.addHash(fnvBytes(CODE_HASHES[row] ?? FNV_START, b, nameStart, nameEnd));
     const text = b.toString('latin1', nameStart, nameEnd);
-    const key = `${rcode} ${text}`;
-    const known = this.failed.get(key);
+    const table = this.failed[row] ?? new Map<string, FailedName>();
+    const known = table.get(text);
     if (known) {
       known.count++;
       if (at) known.lastSeen = at;
       return;
     }
-    if (this.failed.size >= MAX_FAILED_NAMES) shrink(this.failed);
+    if (this.failedCount >= MAX_FAILED_NAMES) this.failedCount = shrink(this.failed);
     const entry: FailedName = {
       // Raw until the end: only the names that make the top list are made safe to quote.
       name: text,
@@ -370,7 +373,8 @@ export class LogSummarizer {
       entry.firstSeen = at;
       entry.lastSeen = at;
     }
-    this.failed.set(key, entry);
+    table.set(text, entry);
+    this.failedCount++;
   }
 
   private upstreamError(p: Extract<ParsedLine, { kind: 'upstream-error' }>, line: string): void {
@@ -424,11 +428,16 @@ function keepFirstAndLatest(list: LogEvent[], e: LogEvent): number {
 }
 
 /** Misra-Gries step: every count drops by one and the zeros go, so frequent names survive. */
-function shrink(failed: Map<string, FailedName>): void {
-  failed.forEach((entry, key) => {
-    entry.count--;
-    if (entry.count <= 0) failed.delete(key);
-  });
+function shrink(tables: Map<string, FailedName>[]): number {
+  let left = 0;
+  for (const failed of tables) {
+    failed.forEach((entry, key) => {
+      entry.count--;
+      if (entry.count <= 0) failed.delete(key);
+    });
+    left += failed.size;
+  }
+  return left;
 }
 
 function addCounts(into: CodeCounts, c: CodeCounts): void {
